@@ -1,0 +1,49 @@
+//! Every diagnostic code smaqit-ls emits, with its default severity and a
+//! one-line summary. `docs/diagnostics.md` documents each one; a test keeps
+//! the two in step.
+
+use super::Severity;
+
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+}
+
+const fn c(code: &'static str, severity: Severity, summary: &'static str) -> CodeInfo {
+    CodeInfo { code, severity, summary }
+}
+
+use Severity::*;
+
+pub const CATALOGUE: &[CodeInfo] = &[
+    c("frontmatter/missing", Error, "The spec has no YAML frontmatter."),
+    c("frontmatter/unterminated", Error, "The opening `---` fence is never closed."),
+    c("frontmatter/yaml-syntax", Error, "The frontmatter is not valid YAML."),
+    c("frontmatter/missing-id", Error, "The frontmatter has no `id`."),
+    c("frontmatter/missing-status", Error, "The frontmatter has no `status`."),
+    c("frontmatter/missing-created", Error, "The frontmatter has no `created` timestamp."),
+    c("frontmatter/malformed-id", Error, "The `id` is not of the form `<PREFIX>-<CONCEPT>`."),
+    c("frontmatter/unknown-status", Error, "The `status` is not one of the six lifecycle values."),
+    c("frontmatter/id-layer-mismatch", Error, "The ID prefix does not match the layer folder."),
+    c("frontmatter/missing-timestamp", Warning, "The status has no matching timestamp."),
+    c("frontmatter/malformed-timestamp", Error, "A timestamp is neither RFC 3339 nor a date."),
+    c("frontmatter/template-leftover", Error, "A template placeholder was left in the spec."),
+    c("criteria/open-in-done-spec", Warning, "An open criterion in a spec whose status claims the work is done."),
+    c("criteria/open", Hint, "An open criterion in a draft spec."),
+    c("criteria/failed", Warning, "A criterion is marked failed `[!]`."),
+    c("criteria/duplicate-id", Error, "A criterion ID is defined more than once in the workspace."),
+    c("criteria/id-mismatch", Warning, "A criterion ID does not start with its spec's ID."),
+    c("criteria/missing-section", Warning, "The spec has no `## Acceptance Criteria` section."),
+    c("workspace/file-too-large", Warning, "A file was skipped because it is larger than the size limit."),
+    c("workspace/unreadable", Warning, "A file could not be read (permissions or invalid UTF-8)."),
+];
+
+pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
+    CATALOGUE.iter().find(|c| c.code == code)
+}
+
+/// Anchor of a code in `docs/diagnostics.md`, for `codeDescription` links.
+pub fn anchor(code: &str) -> String {
+    code.replace('/', "").to_ascii_lowercase()
+}

@@ -1,0 +1,81 @@
+use super::{Finding, Related, Severity, WorkspaceView};
+use crate::model::{Spec, ids};
+use crate::parse::CriterionState;
+
+pub fn check(spec: &Spec, ws: &dyn WorkspaceView, out: &mut Vec<Finding>) {
+    let Some(fm) = &spec.doc.frontmatter else { return };
+    if !fm.terminated || fm.error.is_some() {
+        return;
+    }
+    let has_section = spec.doc.headings().any(|h| h.level <= 2 && h.text.to_ascii_lowercase().starts_with("acceptance criteria"));
+    if !has_section {
+        let range = spec.doc.title().map_or(0..fm.range.end.min(3), |h| h.range.clone());
+        out.push(Finding::new(
+            "criteria/missing-section",
+            Severity::Warning,
+            range,
+            "spec has no `## Acceptance Criteria` section",
+        ));
+    }
+    let status = spec.status();
+    let spec_id = spec.id();
+    for c in spec.criteria() {
+        match c.state {
+            CriterionState::Open if !c.untestable => match status {
+                Some(s) if s.claims_done() => out.push(Finding::new(
+                    "criteria/open-in-done-spec",
+                    Severity::Warning,
+                    c.id_range.clone(),
+                    format!("criterion {} is not satisfied, but the spec's status is `{s}`", c.id),
+                )),
+                Some(crate::model::Status::Draft) | None => out.push(Finding::new(
+                    "criteria/open",
+                    Severity::Hint,
+                    c.id_range.clone(),
+                    format!("criterion {} is open", c.id),
+                )),
+                _ => {}
+            },
+            CriterionState::Failed => {
+                let note = c.note.as_deref().map_or(String::new(), |n| format!(": {n}"));
+                out.push(Finding::new(
+                    "criteria/failed",
+                    Severity::Warning,
+                    c.id_range.clone(),
+                    format!("criterion {} is marked failed{note}", c.id),
+                ));
+            }
+            _ => {}
+        }
+        if let (Some(spec_id), Some((owner, _))) = (spec_id, ids::criterion_parts(&c.id)) {
+            if owner != spec_id {
+                out.push(Finding::new(
+                    "criteria/id-mismatch",
+                    Severity::Warning,
+                    c.id_range.clone(),
+                    format!("criterion {} does not belong to spec {spec_id} (expected {spec_id}-NNN)", c.id),
+                ));
+            }
+        }
+        let others: Vec<_> = ws
+            .criterion_definitions(&c.id)
+            .into_iter()
+            .filter(|(p, r)| !(p == &spec.path && *r == c.id_range))
+            .collect();
+        // Within one file, report every copy but the first.
+        let earlier_here = spec.criteria().take_while(|o| o.id_range != c.id_range).any(|o| o.id == c.id);
+        let elsewhere: Vec<_> = others.iter().filter(|(p, _)| p != &spec.path).collect();
+        if earlier_here || !elsewhere.is_empty() {
+            let mut f = Finding::new(
+                "criteria/duplicate-id",
+                Severity::Error,
+                c.id_range.clone(),
+                format!("criterion ID {} is defined more than once; IDs are never reused", c.id),
+            );
+            for (p, r) in others.into_iter().take(5) {
+                f = f.with_related(Related { path: p, range: r, message: format!("{} also defined here", c.id) });
+            }
+            out.push(f);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+use std::path::{Path, PathBuf};
+
+use super::{Layer, Status};
+use crate::parse::{Criterion, CriterionState, ParsedDoc};
+
+/// One spec file: where it sits and what its text says.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub path: PathBuf,
+    /// The project root holding it (nearest `.smaqit/`), if any.
+    pub root: Option<PathBuf>,
+    /// From the folder: `specs/<layer>/file.md`.
+    pub layer: Option<Layer>,
+    pub doc: ParsedDoc,
+}
+
+impl Spec {
+    pub fn new(path: PathBuf, root: Option<PathBuf>, doc: ParsedDoc) -> Spec {
+        let layer = layer_of_path(&path);
+        Spec { path, root, layer, doc }
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        self.doc.frontmatter.as_ref()?.str_value("id").map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    pub fn status_text(&self) -> Option<&str> {
+        self.doc.frontmatter.as_ref()?.str_value("status").map(str::trim)
+    }
+
+    /// The status, when it is one of the six valid values.
+    pub fn status(&self) -> Option<Status> {
+        Status::parse(self.status_text()?)
+    }
+
+    /// The status the smaqit CLI acts on: a broken frontmatter counts as draft.
+    pub fn effective_status(&self) -> Option<Status> {
+        match self.status_text() {
+            None => Some(Status::Draft),
+            Some(s) => Status::parse(s),
+        }
+    }
+
+    pub fn timestamp(&self, key: &str) -> Option<&str> {
+        self.doc.frontmatter.as_ref()?.str_value(key)
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.doc.title().map(|h| h.text.as_str())
+    }
+
+    pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
+        self.doc.criteria()
+    }
+
+    /// (satisfied, total) over testable criteria.
+    pub fn criteria_counts(&self) -> (usize, usize) {
+        let testable = self.criteria().filter(|c| !c.untestable);
+        testable.fold((0, 0), |(s, t), c| (s + usize::from(c.state == CriterionState::Satisfied), t + 1))
+    }
+
+    /// Path relative to the project root, with forward slashes.
+    pub fn relative_path(&self) -> String {
+        let rel = match &self.root {
+            Some(root) => self.path.strip_prefix(root).unwrap_or(&self.path),
+            None => &self.path,
+        };
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    }
+}
+
+/// Layer of a file at `.../specs/<layer>/<file>.md`.
+pub fn layer_of_path(path: &Path) -> Option<Layer> {
+    let parent = path.parent()?;
+    let grand = parent.parent()?;
+    if grand.file_name()? != "specs" {
+        return None;
+    }
+    Layer::from_folder(parent.file_name()?.to_str()?)
+}
+
+/// Whether a path is a spec: a Markdown file directly in `specs/<layer>/`.
+pub fn is_spec_path(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) && layer_of_path(path).is_some()
+}

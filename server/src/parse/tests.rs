@@ -1,0 +1,84 @@
+//! Incremental re-parse must equal a full parse after every edit.
+
+use proptest::prelude::*;
+
+use super::{parse, reparse};
+use crate::text::{Document, floor_char_boundary};
+
+const FRAGMENTS: &[&str] = &[
+    "---\n",
+    "---\r\n",
+    "id: FUN-X\n",
+    "status: draft\n",
+    "# Title\n",
+    "## Acceptance Criteria\n",
+    "## References\n",
+    "### Implements\n",
+    "- [ ] FUN-X-001: text 😀\n",
+    "- [x] FUN-X-002: 保存 — note\n",
+    "- [!] FUN-X-003: bad — FAILED: why\n",
+    "- [BUS-A](../business/a.md) — n\n",
+    "```\n",
+    "````md\n",
+    "~~~\n",
+    "text FUN-Y-001 through 003\n",
+    "| A | B |\n|---|---|\n| FUN-Z-001 | x |\n",
+    "\r\n",
+    "\n",
+    "#",
+    "`",
+    "😀",
+    "é",
+    "[PLACEHOLDER]",
+    "  ## indented\n",
+    "plain words ",
+];
+
+fn fragment() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..4).prop_map(|v| v.concat())
+}
+
+fn initial() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..30).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_equals_full(text in initial(), edits in prop::collection::vec((0.0f64..=1.0, 0usize..40, fragment()), 1..25)) {
+        let mut doc = Document::new(&text, 0);
+        let mut parsed = parse(&doc.rope);
+        prop_assert_eq!(&parsed, &parse(text.as_str()));
+        for (at, del, ins) in edits {
+            let s = doc.text();
+            let start = floor_char_boundary(&s, (at * s.len() as f64) as usize);
+            let end = floor_char_boundary(&s, start + del);
+            let edit = doc.apply(start..end, &ins);
+            parsed = reparse(parsed, &doc.rope, &edit);
+            let full = parse(doc.text().as_str());
+            prop_assert_eq!(&parsed, &full, "after replacing {:?} with {:?}", start..end, ins);
+        }
+    }
+}
+
+#[test]
+fn edit_at_section_start_merges() {
+    let mut doc = Document::new("# A\ntext\n## B\nmore\n", 0);
+    let parsed = parse(&doc.rope);
+    assert_eq!(parsed.sections.len(), 2);
+    let edit = doc.apply(10..10, "x");
+    let parsed = reparse(parsed, &doc.rope, &edit);
+    assert_eq!(parsed, parse(doc.text().as_str()));
+    assert_eq!(parsed.sections.len(), 1);
+}
+
+#[test]
+fn opening_a_fence_swallows_later_sections() {
+    let mut doc = Document::new("# A\n## B\n## C\n", 0);
+    let parsed = parse(&doc.rope);
+    let edit = doc.apply(4..4, "```\n");
+    let parsed = reparse(parsed, &doc.rope, &edit);
+    assert_eq!(parsed, parse(doc.text().as_str()));
+    assert_eq!(parsed.sections.len(), 1);
+}

@@ -1,0 +1,107 @@
+//! Text storage and offsets. The core speaks byte offsets only; conversion to
+//! line/character positions in a client's encoding happens in `lsp::position`.
+
+mod line_index;
+mod source;
+
+pub use line_index::LineIndex;
+pub use source::TextSource;
+
+use std::ops::Range;
+
+/// One replacement applied to a text: `range` (bytes, in the text before the
+/// edit) was replaced by `new_len` bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub new_len: usize,
+}
+
+impl Edit {
+    /// Signed size change of the text.
+    pub fn delta(&self) -> isize {
+        self.new_len as isize - (self.range.end - self.range.start) as isize
+    }
+
+    /// End of the inserted text, in the text after the edit.
+    pub fn new_end(&self) -> usize {
+        self.range.start + self.new_len
+    }
+}
+
+/// Largest char boundary `<= offset` (clamped to the text), so that untrusted
+/// offsets can never split a UTF-8 sequence.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    if offset >= text.len() {
+        return text.len();
+    }
+    let mut o = offset;
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    o
+}
+
+/// An open document: a rope (cheap edits anywhere in large files) and the
+/// version the client gave it.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub rope: ropey::Rope,
+    pub version: i32,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Self {
+        Document { rope: ropey::Rope::from_str(text), version }
+    }
+
+    /// Replace `range` (clamped to char boundaries) with `new_text`, returning
+    /// the edit actually applied.
+    pub fn apply(&mut self, range: Range<usize>, new_text: &str) -> Edit {
+        let len = self.rope.len_bytes();
+        let mut start = range.start.min(len);
+        let mut end = range.end.min(len);
+        if start > end {
+            std::mem::swap(&mut start, &mut end);
+        }
+        let start = self.floor_boundary(start);
+        let end = self.floor_boundary(end);
+        let cs = self.rope.byte_to_char(start);
+        let ce = self.rope.byte_to_char(end);
+        if ce > cs {
+            self.rope.remove(cs..ce);
+        }
+        if !new_text.is_empty() {
+            self.rope.insert(cs, new_text);
+        }
+        Edit { range: start..end, new_len: new_text.len() }
+    }
+
+    fn floor_boundary(&self, offset: usize) -> usize {
+        // byte_to_char rounds down to the char containing the byte.
+        self.rope.char_to_byte(self.rope.byte_to_char(offset))
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apply_clamps_and_keeps_utf8() {
+        let mut d = Document::new("a😀b", 1);
+        // 2 is inside the emoji: rounds down to its start.
+        let e = d.apply(2..3, "x");
+        assert_eq!(e.range, 1..1);
+        assert_eq!(d.text(), "ax😀b");
+        let e = d.apply(100..200, "!");
+        assert_eq!(e.range, 7..7);
+        assert_eq!(d.text(), "ax😀b!");
+        d.apply(3..1, "");
+        assert_eq!(d.text(), "a😀b!");
+    }
+}
