@@ -204,11 +204,14 @@ fn parse_yaml(yaml: &str, base: usize) -> (Vec<FmEntry>, Option<YamlError>) {
 fn entry(yaml: &str, base: usize, key: String, key_range: Range<usize>, value: FmValue, value_range: Range<usize>) -> FmEntry {
     // An empty plain scalar's span can sit at the start of the next line;
     // pin it to the end of the key's line instead.
-    let value_range = if matches!(value, FmValue::Empty) {
-        let e = line_content_end(yaml, key_range.end);
-        e..e
-    } else {
-        value_range
+    let value_range = match &value {
+        FmValue::Empty => {
+            let e = line_content_end(yaml, key_range.end);
+            e..e
+        }
+        // saphyr's span of a quoted scalar can run past the closing quote.
+        FmValue::Scalar { quoted: true, .. } => value_range.start..closing_quote(yaml, value_range.start).unwrap_or(value_range.end),
+        _ => value_range,
     };
     let line_start = yaml[..key_range.start].rfind('\n').map_or(0, |i| i + 1);
     let last = value_range.end.max(key_range.end);
@@ -221,6 +224,25 @@ fn entry(yaml: &str, base: usize, key: String, key_range: Range<usize>, value: F
         value_range: base + value_range.start..base + value_range.end,
         line_range: base + line_start..base + line_end,
     }
+}
+
+/// End (exclusive) of the quoted scalar starting at `start`.
+fn closing_quote(yaml: &str, start: usize) -> Option<usize> {
+    let q = yaml[start..].chars().next()?;
+    let mut chars = yaml[start + 1..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        match (q, c) {
+            ('"', '\\') => {
+                chars.next();
+            }
+            ('\'', '\'') if yaml[start + 1 + i + 1..].starts_with('\'') => {
+                chars.next();
+            }
+            _ if c == q => return Some(start + 1 + i + 1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn line_content_end(yaml: &str, from: usize) -> usize {

@@ -1,1 +1,14 @@
-//! TODO
+//! The workspace index: every spec of every project root, open or not, by
+//! path and by ID, with the criterion definitions the checks need; plus
+//! walking folders (gitignore-aware) to fill it.
+
+mod index;
+mod root;
+mod walk;
+
+pub use index::{FileEntry, Workspace};
+pub use root::find_root;
+pub use walk::{WalkError, WalkOptions, WalkedFile, read_limited, walk};
+
+/// Files larger than this are not indexed (a diagnostic says so).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;

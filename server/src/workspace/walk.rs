@@ -1,0 +1,67 @@
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+/// A file found by [`walk`], with its contents when it could be read.
+#[derive(Debug)]
+pub struct WalkedFile {
+    pub path: PathBuf,
+    pub content: Result<String, WalkError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkError {
+    TooLarge { size: u64, limit: u64 },
+    Unreadable(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct WalkOptions {
+    pub max_file_size: u64,
+    /// Which files to read; others are not reported.
+    pub select: fn(&Path) -> bool,
+}
+
+/// Walks `roots` in parallel, honouring `.gitignore` but not skipping hidden
+/// files (secrets hide in `.env` and `.github/`); `.git` itself is skipped.
+/// Results come in no particular order; callers sort when it matters.
+pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Vec<WalkedFile> {
+    let Some((first, rest)) = roots.split_first() else { return Vec::new() };
+    let mut builder = WalkBuilder::new(first);
+    for r in rest {
+        builder.add(r);
+    }
+    builder
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules" && e.file_name() != "target");
+    let out = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let out = &out;
+        let opts = opts.clone();
+        Box::new(move |entry| {
+            let Ok(entry) = entry else { return WalkState::Continue };
+            if !entry.file_type().is_some_and(|t| t.is_file()) || !(opts.select)(entry.path()) {
+                return WalkState::Continue;
+            }
+            let content = read_limited(entry.path(), opts.max_file_size);
+            out.lock().unwrap_or_else(|p| p.into_inner()).push(WalkedFile { path: entry.into_path(), content });
+            WalkState::Continue
+        })
+    });
+    out.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Reads a file as UTF-8 unless it is larger than `limit`.
+pub fn read_limited(path: &Path, limit: u64) -> Result<String, WalkError> {
+    let size = std::fs::metadata(path).map_err(|e| WalkError::Unreadable(e.to_string()))?.len();
+    if size > limit {
+        return Err(WalkError::TooLarge { size, limit });
+    }
+    let bytes = std::fs::read(path).map_err(|e| WalkError::Unreadable(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|_| WalkError::Unreadable("not valid UTF-8".into()))
+}
