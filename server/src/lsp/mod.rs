@@ -1,1 +1,26 @@
-//! TODO
+//! The LSP shell: tower-lsp-server glue around the core. It owns open
+//! documents, converts positions at the edge, debounces diagnostics and runs
+//! CPU work on the blocking pool. It holds no rules of its own.
+
+mod convert;
+pub mod position;
+mod server;
+mod settings;
+mod state;
+
+pub use server::Backend;
+pub use settings::Settings;
+
+use tower_lsp_server::{LspService, Server};
+
+/// Requests and notifications in flight at once. The library default (4)
+/// can wedge when several long requests wait on the client.
+const CONCURRENCY: usize = 64;
+
+/// Serves LSP on stdin/stdout until the client exits.
+pub async fn serve_stdio() {
+    let stdin = tokio::io::stdin();
+    let stdout = tokio::io::stdout();
+    let (service, socket) = LspService::build(Backend::new).finish();
+    Server::new(stdin, stdout, socket).concurrency_level(CONCURRENCY).serve(service).await;
+}

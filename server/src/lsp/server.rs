@@ -1,0 +1,405 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::position::Encoding;
+use super::settings::Settings;
+use super::state::{Publish, State};
+use crate::model::Status;
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+    progress: std::sync::atomic::AtomicBool,
+    watch_dynamic: std::sync::atomic::AtomicBool,
+}
+
+pub const COMMAND_TRANSITION: &str = "smaqit.setStatus";
+pub const COMMAND_REINDEX: &str = "smaqit.reindex";
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        Backend {
+            client,
+            state: Arc::new(State::new()),
+            progress: Default::default(),
+            watch_dynamic: Default::default(),
+        }
+    }
+
+    /// Debounced re-check of an open document on the blocking pool.
+    fn schedule(&self, uri: Uri) {
+        let generation = self.state.bump_generation(&uri);
+        let state = self.state.clone();
+        let client = self.client.clone();
+        let delay = Duration::from_millis(state.settings().debounce_ms);
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if !state.is_current(&uri, generation) {
+                return;
+            }
+            let s = state.clone();
+            let Ok(publishes) = tokio::task::spawn_blocking(move || s.refresh_open(&uri)).await else { return };
+            publish(&client, &state, publishes).await;
+        });
+    }
+
+    async fn index_workspace(&self) {
+        let roots = self.state.roots.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let token = NumberOrString::String("smaqit/index".into());
+        let progress = if self.progress.load(Ordering::Relaxed)
+            && self.client.create_work_done_progress(token.clone()).await.is_ok()
+        {
+            Some(self.client.progress(token, "smaqit: indexing").with_percentage(0).begin().await)
+        } else {
+            None
+        };
+        let state = self.state.clone();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+        let max = state.settings().max_file_size;
+        let job = tokio::task::spawn_blocking(move || {
+            let n = state.ws.index_folders(&roots, max, &|done, total| {
+                let _ = tx.send((done, total));
+            });
+            // Open documents win over what was read from disk.
+            let open: Vec<Uri> = state.docs.iter().map(|d| d.key().clone()).collect();
+            for uri in open {
+                state.sync_open(&uri);
+            }
+            state.indexed.store(true, Ordering::Release);
+            (n, state.refresh_all())
+        });
+        while let Some((done, total)) = rx.recv().await {
+            if let Some(p) = &progress {
+                p.report_with_message(format!("{done}/{total} specs"), (done * 100 / total.max(1)) as u32).await;
+            }
+        }
+        let Ok((n, publishes)) = job.await else { return };
+        if let Some(p) = progress {
+            p.finish_with_message(format!("{n} specs indexed")).await;
+        }
+        self.client.log_message(MessageType::INFO, format!("smaqit: indexed {n} spec files")).await;
+        publish(&self.client, &self.state, publishes).await;
+        if self.state.pull.load(Ordering::Relaxed) {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+    }
+
+    async fn file_changed(&self, path: PathBuf) {
+        let state = self.state.clone();
+        let Ok(publishes) = tokio::task::spawn_blocking(move || {
+            if !state.is_open_path(&path) {
+                state.reload_from_disk(&path);
+            }
+            let mut out: Vec<Publish> = state.refresh_path(&path).into_iter().collect();
+            // Neighbours (shared IDs) may have changed with it.
+            out.extend(state.refresh_all());
+            out
+        })
+        .await
+        else {
+            return;
+        };
+        publish(&self.client, &self.state, publishes).await;
+    }
+
+    async fn update_settings(&self, value: &serde_json::Value) {
+        if let Some(s) = Settings::from_json(value) {
+            *self.state.settings.write().unwrap_or_else(|p| p.into_inner()) = s;
+        }
+    }
+}
+
+async fn publish(client: &Client, state: &State, publishes: Vec<Publish>) {
+    if state.pull.load(Ordering::Relaxed) {
+        return;
+    }
+    for p in publishes {
+        client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+    }
+}
+
+fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    #[allow(deprecated)]
+    if roots.is_empty() {
+        if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path()) {
+            roots.push(p.into_owned());
+        }
+    }
+    roots
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = &params.capabilities;
+        let utf8 = caps
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
+        let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+        let _ = self.state.encoding.set(enc);
+        let pull = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+        self.state.pull.store(pull, Ordering::Relaxed);
+        let progress = caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
+        self.progress.store(progress, Ordering::Relaxed);
+        let watch = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_dynamic.store(watch, Ordering::Relaxed);
+        if let Some(opts) = &params.initialization_options {
+            self.update_settings(opts).await;
+        }
+        *self.state.roots.write().unwrap_or_else(|p| p.into_inner()) = roots_of(&params);
+
+        let file_filter = FileOperationRegistrationOptions {
+            filters: vec![FileOperationFilter {
+                scheme: Some("file".into()),
+                pattern: FileOperationPattern { glob: "**/*".into(), matches: None, options: None },
+            }],
+        };
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo { name: "smaqit-ls".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                })),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![
+                        CodeActionKind::QUICKFIX,
+                        CodeActionKind::REFACTOR_REWRITE,
+                        CodeActionKind::SOURCE,
+                    ]),
+                    ..Default::default()
+                })),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("smaqit".into()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: true,
+                        ..Default::default()
+                    })
+                }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![COMMAND_TRANSITION.into(), COMMAND_REINDEX.into()],
+                    ..Default::default()
+                }),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: None,
+                    file_operations: Some(WorkspaceFileOperationsServerCapabilities {
+                        did_create: Some(file_filter.clone()),
+                        did_rename: Some(file_filter.clone()),
+                        did_delete: Some(file_filter),
+                        ..Default::default()
+                    }),
+                }),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if self.watch_dynamic.load(Ordering::Relaxed) {
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: ["**/specs/*/*.md", "**/.smaqit/**"]
+                    .into_iter()
+                    .map(|g| FileSystemWatcher { glob_pattern: GlobPattern::String(g.into()), kind: None })
+                    .collect(),
+            };
+            let reg = Registration {
+                id: "smaqit-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![reg]).await {
+                self.client.log_message(MessageType::WARNING, format!("file watching not registered: {e}")).await;
+            }
+        }
+        self.index_workspace().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        self.state.open(d.uri.clone(), &d.text, d.version);
+        self.schedule(d.uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Applied before any await: notifications run concurrently, and
+        // edits must land in the order the client sent them.
+        let uri = params.text_document.uri;
+        match self.state.change(&uri, params.text_document.version, params.content_changes) {
+            Ok(()) => self.schedule(uri),
+            Err(msg) => self.client.log_message(MessageType::WARNING, msg).await,
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        self.schedule(params.text_document.uri);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let state = self.state.clone();
+        let u = uri.clone();
+        let Ok(publishes) = tokio::task::spawn_blocking(move || {
+            let path = state.close(&u);
+            path.and_then(|p| state.refresh_path(&p)).into_iter().collect::<Vec<_>>()
+        })
+        .await
+        else {
+            return;
+        };
+        publish(&self.client, &self.state, publishes).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.update_settings(&params.settings).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        for change in params.changes {
+            if let Some(path) = change.uri.to_file_path() {
+                let path = path.into_owned();
+                if change.typ == FileChangeType::DELETED {
+                    self.state.ws.remove(&path);
+                    self.state.forget_published(&change.uri);
+                    if !self.state.pull.load(Ordering::Relaxed) {
+                        self.client.publish_diagnostics(change.uri.clone(), Vec::new(), None).await;
+                    }
+                }
+                self.file_changed(path).await;
+            }
+        }
+    }
+
+    async fn did_create_files(&self, params: CreateFilesParams) {
+        for f in params.files {
+            if let Some(p) = f.uri.parse::<Uri>().ok().and_then(|u| u.to_file_path().map(|p| p.into_owned())) {
+                self.file_changed(p).await;
+            }
+        }
+    }
+
+    async fn did_rename_files(&self, params: RenameFilesParams) {
+        for f in params.files {
+            for (uri, deleted) in [(&f.old_uri, true), (&f.new_uri, false)] {
+                let Some(u) = uri.parse::<Uri>().ok() else { continue };
+                let Some(p) = u.to_file_path().map(|p| p.into_owned()) else { continue };
+                if deleted {
+                    self.state.ws.remove(&p);
+                    self.state.forget_published(&u);
+                    if !self.state.pull.load(Ordering::Relaxed) {
+                        self.client.publish_diagnostics(u.clone(), Vec::new(), None).await;
+                    }
+                }
+                self.file_changed(p).await;
+            }
+        }
+    }
+
+    async fn did_delete_files(&self, params: DeleteFilesParams) {
+        for f in params.files {
+            let Some(u) = f.uri.parse::<Uri>().ok() else { continue };
+            let Some(p) = u.to_file_path().map(|p| p.into_owned()) else { continue };
+            self.state.ws.remove(&p);
+            self.state.forget_published(&u);
+            if !self.state.pull.load(Ordering::Relaxed) {
+                self.client.publish_diagnostics(u.clone(), Vec::new(), None).await;
+            }
+            self.file_changed(p).await;
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let state = self.state.clone();
+        let actions = tokio::task::spawn_blocking(move || state.code_actions(&params))
+            .await
+            .map_err(|_| Error::internal_error())?;
+        Ok(Some(actions))
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        let state = self.state.clone();
+        let uri = params.text_document.uri;
+        let items = tokio::task::spawn_blocking(move || state.pull_report(&uri)).await.map_err(|_| Error::internal_error())?;
+        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
+        })))
+    }
+
+    async fn workspace_diagnostic(&self, _: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
+        let state = self.state.clone();
+        let items = tokio::task::spawn_blocking(move || {
+            state
+                .ws
+                .specs()
+                .iter()
+                .filter(|e| !state.is_open_path(&e.spec.path))
+                .filter_map(|e| {
+                    let uri = super::convert::uri_of(&e.spec.path)?;
+                    Some(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
+                        uri,
+                        version: None,
+                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                            result_id: None,
+                            items: state.diagnostics_of(e),
+                        },
+                    }))
+                })
+                .collect()
+        })
+        .await
+        .map_err(|_| Error::internal_error())?;
+        Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        match params.command.as_str() {
+            COMMAND_TRANSITION => {
+                // Arguments: [uri, status]
+                let uri = params.arguments.first().and_then(|v| v.as_str()).and_then(|s| s.parse::<Uri>().ok());
+                let status = params.arguments.get(1).and_then(|v| v.as_str()).and_then(Status::parse);
+                let (Some(uri), Some(status)) = (uri, status) else {
+                    return Err(Error::invalid_params("expected [documentUri, status]"));
+                };
+                let Some(edit) = self.state.transition_edit(&uri, status) else {
+                    return Err(Error::invalid_params("the document is not an open spec with a status"));
+                };
+                let applied = self.client.apply_edit(edit).await.map(|r| r.applied).unwrap_or(false);
+                Ok(Some(serde_json::json!({ "applied": applied })))
+            }
+            COMMAND_REINDEX => {
+                self.index_workspace().await;
+                Ok(Some(serde_json::json!({ "specs": self.state.ws.len() })))
+            }
+            other => Err(Error::invalid_params(format!("unknown command {other}"))),
+        }
+    }
+}

@@ -1,0 +1,443 @@
+//! Server state and the synchronous work on it. Everything here runs either
+//! inside a notification handler before its first `.await` (document edits,
+//! so they apply in arrival order) or on the blocking pool (checks).
+
+use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use dashmap::DashMap;
+use tower_lsp_server::ls_types::{
+    self as lsp, CodeActionKind, CodeActionOrCommand, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
+    TextDocumentContentChangeEvent, TextDocumentEdit, Uri, WorkspaceEdit,
+};
+
+use super::convert;
+use super::position::{Encoding, Lines, StrLines, to_byte_range, to_range};
+use super::settings::Settings;
+use crate::actions::{self, Action, ActionKind};
+use crate::checks::{self, Finding};
+use crate::model::{Spec, Status, is_spec_path, timestamp};
+use crate::parse::{ParsedDoc, parse, reparse};
+use crate::text::Document;
+use crate::workspace::{FileEntry, Workspace, find_root, read_limited};
+
+pub struct OpenDoc {
+    pub doc: Document,
+    pub parsed: ParsedDoc,
+    pub path: Option<PathBuf>,
+}
+
+pub struct State {
+    pub ws: Workspace,
+    pub docs: DashMap<Uri, OpenDoc>,
+    pub encoding: OnceLock<Encoding>,
+    pub settings: RwLock<Settings>,
+    /// The client pulls diagnostics (`textDocument/diagnostic`).
+    pub pull: AtomicBool,
+    pub roots: RwLock<Vec<PathBuf>>,
+    /// Debounce generation per document.
+    pub generations: DashMap<Uri, u64>,
+    next_generation: AtomicU64,
+    /// Hash of what was last published per document, to skip repeats.
+    published: DashMap<Uri, u64>,
+    pub indexed: AtomicBool,
+}
+
+/// Diagnostics ready to publish for one document.
+pub struct Publish {
+    pub uri: Uri,
+    pub diagnostics: Vec<lsp::Diagnostic>,
+    pub version: Option<i32>,
+}
+
+impl State {
+    pub fn new() -> Self {
+        State {
+            ws: Workspace::new(),
+            docs: DashMap::new(),
+            encoding: OnceLock::new(),
+            settings: RwLock::new(Settings::default()),
+            pull: AtomicBool::new(false),
+            roots: RwLock::new(Vec::new()),
+            generations: DashMap::new(),
+            next_generation: AtomicU64::new(1),
+            published: DashMap::new(),
+            indexed: AtomicBool::new(false),
+        }
+    }
+
+    pub fn enc(&self) -> Encoding {
+        *self.encoding.get().unwrap_or(&Encoding::Utf16)
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn bump_generation(&self, uri: &Uri) -> u64 {
+        let g = self.next_generation.fetch_add(1, Ordering::Relaxed);
+        self.generations.insert(uri.clone(), g);
+        g
+    }
+
+    pub fn is_current(&self, uri: &Uri, g: u64) -> bool {
+        self.generations.get(uri).is_some_and(|v| *v == g)
+    }
+
+    // --- documents -------------------------------------------------------
+
+    pub fn open(&self, uri: Uri, text: &str, version: i32) {
+        let path = uri.to_file_path().map(|p| p.into_owned());
+        let doc = Document::new(text, version);
+        let parsed = parse(&doc.rope);
+        self.docs.insert(uri, OpenDoc { doc, parsed, path });
+    }
+
+    /// Applies changes in order. Returns false (and changes nothing) for an
+    /// unknown document or a version not newer than the one held.
+    pub fn change(&self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> Result<(), String> {
+        let enc = self.enc();
+        let Some(mut open) = self.docs.get_mut(uri) else {
+            return Err(format!("didChange for a document that is not open: {}", uri.as_str()));
+        };
+        if version <= open.doc.version {
+            return Err(format!("stale didChange (version {version} ≤ {}) ignored", open.doc.version));
+        }
+        let open = &mut *open;
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let bytes = to_byte_range(&open.doc.rope, range, enc);
+                    let edit = open.doc.apply(bytes, &change.text);
+                    let old = std::mem::take(&mut open.parsed);
+                    open.parsed = reparse(old, &open.doc.rope, &edit);
+                }
+                None => {
+                    open.doc = Document::new(&change.text, version);
+                    open.parsed = parse(&open.doc.rope);
+                }
+            }
+        }
+        open.doc.version = version;
+        Ok(())
+    }
+
+    /// Closes a document: the index goes back to what is on disk.
+    pub fn close(&self, uri: &Uri) -> Option<PathBuf> {
+        let (_, open) = self.docs.remove(uri)?;
+        self.generations.remove(uri);
+        let path = open.path?;
+        self.reload_from_disk(&path);
+        Some(path)
+    }
+
+    pub fn reload_from_disk(&self, path: &Path) {
+        if !is_spec_path(path) {
+            return;
+        }
+        if !path.exists() {
+            self.ws.remove(path);
+            return;
+        }
+        match read_limited(path, self.settings().max_file_size) {
+            Ok(text) => {
+                self.ws.upsert_text(path.to_path_buf(), Arc::from(text));
+            }
+            Err(e) => self.ws.mark_skipped(path.to_path_buf(), e),
+        }
+    }
+
+    pub fn is_open_path(&self, path: &Path) -> bool {
+        convert::uri_of(path).is_some_and(|u| self.docs.contains_key(&u))
+    }
+
+    /// Pushes the open document's current text into the index. Returns the
+    /// index entry and the document version it reflects.
+    pub fn sync_open(&self, uri: &Uri) -> Option<(Arc<FileEntry>, i32)> {
+        let (path, text, parsed, version) = {
+            let open = self.docs.get(uri)?;
+            let path = open.path.clone()?;
+            if !is_spec_path(&path) {
+                return None;
+            }
+            (path, Arc::<str>::from(open.doc.text()), open.parsed.clone(), open.doc.version)
+        };
+        Some((self.ws.upsert(path, text, parsed), version))
+    }
+
+    // --- diagnostics -----------------------------------------------------
+
+    pub fn findings(&self, entry: &FileEntry) -> Vec<Finding> {
+        checks::check_spec(&entry.spec, &self.ws)
+    }
+
+    /// Diagnostics of an indexed file, positioned against the indexed text.
+    pub fn diagnostics_of(&self, entry: &FileEntry) -> Vec<lsp::Diagnostic> {
+        let enc = self.enc();
+        let docs_url = self.settings().docs_url;
+        let lines = StrLines::new(&entry.text);
+        let related = |p: &Path, f: &mut dyn FnMut(&dyn Lines)| {
+            if let Some(e) = self.ws.get(p) {
+                f(&StrLines::new(&e.text));
+            }
+        };
+        self.findings(entry).iter().map(|f| convert::diagnostic(f, &lines, enc, &docs_url, &related)).collect()
+    }
+
+    /// Re-checks an open document (after syncing it into the index) and the
+    /// files whose findings depend on it. Returns what changed.
+    pub fn refresh_open(&self, uri: &Uri) -> Vec<Publish> {
+        let before = self.ws.get_path_for(uri);
+        let neighbours_before = before.as_ref().map(|e| self.neighbours(e)).unwrap_or_default();
+        let Some((entry, version)) = self.sync_open(uri) else { return Vec::new() };
+        let mut out = Vec::new();
+        let diagnostics = self.diagnostics_of(&entry);
+        self.push_if_changed(&mut out, uri.clone(), diagnostics, Some(version));
+        let mut neighbours = self.neighbours(&entry);
+        neighbours.extend(neighbours_before);
+        neighbours.remove(&entry.spec.path);
+        for p in neighbours {
+            out.extend(self.refresh_path(&p));
+        }
+        out
+    }
+
+    /// Re-checks one indexed file (open or closed) and returns its
+    /// diagnostics if they changed.
+    pub fn refresh_path(&self, path: &Path) -> Option<Publish> {
+        let uri = convert::uri_of(path)?;
+        let entry = self.ws.get(path);
+        let version = self.docs.get(&uri).map(|d| d.doc.version);
+        let diagnostics = match &entry {
+            Some(e) => self.diagnostics_of(e),
+            None => match self.ws.skipped().into_iter().find(|(p, _)| p == path) {
+                Some((_, why)) => vec![skipped_diagnostic(&why)],
+                None => Vec::new(),
+            },
+        };
+        let mut out = Vec::new();
+        self.push_if_changed(&mut out, uri, diagnostics, version);
+        out.pop()
+    }
+
+    /// Other files whose findings may change with this one: those sharing a
+    /// criterion ID or the spec ID.
+    fn neighbours(&self, entry: &FileEntry) -> BTreeSet<PathBuf> {
+        use crate::checks::WorkspaceView;
+        let mut out = BTreeSet::new();
+        for c in entry.spec.criteria() {
+            out.extend(self.ws.criterion_definitions(&c.id).into_iter().map(|(p, _)| p));
+        }
+        if let Some(id) = entry.spec.id() {
+            out.extend(self.ws.by_id(id).into_iter().map(|e| e.spec.path.clone()));
+        }
+        out.remove(&entry.spec.path);
+        out
+    }
+
+    fn push_if_changed(&self, out: &mut Vec<Publish>, uri: Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(&diagnostics).unwrap_or_default().hash(&mut h);
+        let hash = h.finish();
+        if self.published.insert(uri.clone(), hash) == Some(hash) {
+            return;
+        }
+        out.push(Publish { uri, diagnostics, version });
+    }
+
+    /// Forgets what was published for `uri` (after clearing it).
+    pub fn forget_published(&self, uri: &Uri) {
+        self.published.remove(uri);
+    }
+
+    /// Diagnostics of every indexed or skipped file (initial publish).
+    pub fn refresh_all(&self) -> Vec<Publish> {
+        let mut paths: Vec<PathBuf> = self.ws.specs().iter().map(|e| e.spec.path.clone()).collect();
+        paths.extend(self.ws.skipped().into_iter().map(|(p, _)| p));
+        paths.into_iter().filter_map(|p| self.refresh_path(&p)).collect()
+    }
+
+    /// A pull report for one document: synced first when it is open.
+    pub fn pull_report(&self, uri: &Uri) -> Vec<lsp::Diagnostic> {
+        if self.docs.contains_key(uri) {
+            if let Some((entry, _)) = self.sync_open(uri) {
+                return self.diagnostics_of(&entry);
+            }
+            return Vec::new();
+        }
+        let Some(path) = uri.to_file_path() else { return Vec::new() };
+        match self.ws.get(&path) {
+            Some(e) => self.diagnostics_of(&e),
+            None => Vec::new(),
+        }
+    }
+
+    // --- code actions ----------------------------------------------------
+
+    /// Code actions for a range of a document, with versioned edits.
+    pub fn code_actions(&self, params: &lsp::CodeActionParams) -> Vec<CodeActionOrCommand> {
+        let uri = &params.text_document.uri;
+        let enc = self.enc();
+        let Some(open) = self.docs.get(uri) else {
+            return self.code_actions_closed(params);
+        };
+        let Some(path) = open.path.clone().filter(|p| is_spec_path(p)) else { return Vec::new() };
+        let spec = Spec::new(path.clone(), find_root(&path), open.parsed.clone());
+        let range = to_byte_range(&open.doc.rope, params.range, enc);
+        let actions = self.actions_for(&spec, range, params);
+        let version = Some(open.doc.version);
+        actions.into_iter().map(|a| to_code_action(a, uri, version, &open.doc.rope, enc, params)).collect()
+    }
+
+    fn code_actions_closed(&self, params: &lsp::CodeActionParams) -> Vec<CodeActionOrCommand> {
+        let uri = &params.text_document.uri;
+        let Some(path) = uri.to_file_path() else { return Vec::new() };
+        let Some(entry) = self.ws.get(&path) else { return Vec::new() };
+        let lines = StrLines::new(&entry.text);
+        let enc = self.enc();
+        let range = to_byte_range(&lines, params.range, enc);
+        let actions = self.actions_for(&entry.spec, range, params);
+        actions.into_iter().map(|a| to_code_action(a, uri, None, &lines, enc, params)).collect()
+    }
+
+    fn actions_for(&self, spec: &Spec, range: std::ops::Range<usize>, params: &lsp::CodeActionParams) -> Vec<Action> {
+        let now = timestamp::now();
+        let mut out = Vec::new();
+        let only = params.context.only.as_ref();
+        let wants = |k: &CodeActionKind| only.is_none_or(|o| o.iter().any(|w| k.as_str().starts_with(w.as_str())));
+        // Fixes for the diagnostics the client sent back.
+        for d in &params.context.diagnostics {
+            let code = match &d.code {
+                Some(lsp::NumberOrString::String(s)) => s.as_str(),
+                _ => continue,
+            };
+            match code {
+                "frontmatter/unknown-status" => {
+                    let suggestion = d.data.as_ref().and_then(|v| v.get("suggestion")).and_then(|v| v.as_str());
+                    if let (Some(s), Some(edit)) = (suggestion, suggestion.and_then(|s| actions::replace_status(spec, s))) {
+                        out.push(fix(format!("Change status to `{s}`"), code, vec![edit]));
+                    }
+                }
+                "frontmatter/missing-timestamp" => {
+                    if let Some(edit) = actions::insert_timestamp(spec, &now) {
+                        out.push(fix("Insert the missing timestamp (now)".into(), code, vec![edit]));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let in_frontmatter = spec.doc.frontmatter.as_ref().is_some_and(|f| range.start <= f.range.end);
+        let source_requested = only.is_some_and(|o| o.iter().any(|k| k.as_str().starts_with("source")));
+        if in_frontmatter || source_requested {
+            for mut a in actions::transition_actions(spec, &now) {
+                if !in_frontmatter {
+                    a.kind = ActionKind::Source;
+                }
+                out.push(a);
+            }
+        }
+        out.extend(actions::criterion_actions(spec, range.start));
+        if let Some(a) = actions::mark_all_satisfied(spec) {
+            out.push(a);
+        }
+        out.retain(|a| wants(&kind_of(a.kind)));
+        out
+    }
+
+    /// Edits for a status transition requested by command (editors' status
+    /// pickers), versioned against the open document.
+    pub fn transition_edit(&self, uri: &Uri, to: Status) -> Option<WorkspaceEdit> {
+        let enc = self.enc();
+        let open = self.docs.get(uri)?;
+        let path = open.path.clone()?;
+        let spec = Spec::new(path.clone(), find_root(&path), open.parsed.clone());
+        let edits = actions::transition(&spec, to, &timestamp::now())?;
+        Some(versioned_edit(uri, Some(open.doc.version), &open.doc.rope, enc, &edits))
+    }
+}
+
+impl Workspace {
+    fn get_path_for(&self, uri: &Uri) -> Option<Arc<FileEntry>> {
+        self.get(&uri.to_file_path()?)
+    }
+}
+
+fn fix(title: String, code: &str, edits: Vec<actions::TextEdit>) -> Action {
+    Action { title, kind: ActionKind::QuickFix, edits, fixes: Some(code.to_owned()), preferred: true }
+}
+
+fn kind_of(k: ActionKind) -> CodeActionKind {
+    match k {
+        ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+        ActionKind::Refactor => CodeActionKind::REFACTOR_REWRITE,
+        ActionKind::Source => CodeActionKind::SOURCE,
+    }
+}
+
+pub fn versioned_edit(uri: &Uri, version: Option<i32>, lines: &dyn Lines, enc: Encoding, edits: &[actions::TextEdit]) -> WorkspaceEdit {
+    let edits = edits
+        .iter()
+        .map(|e| OneOf::Left(lsp::TextEdit { range: to_range(lines, &e.range, enc), new_text: e.new_text.clone() }))
+        .collect();
+    WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version },
+            edits,
+        }])),
+        ..Default::default()
+    }
+}
+
+fn to_code_action(
+    a: Action,
+    uri: &Uri,
+    version: Option<i32>,
+    lines: &dyn Lines,
+    enc: Encoding,
+    params: &lsp::CodeActionParams,
+) -> CodeActionOrCommand {
+    let diagnostics = a.fixes.as_ref().map(|code| {
+        params
+            .context
+            .diagnostics
+            .iter()
+            .filter(|d| matches!(&d.code, Some(lsp::NumberOrString::String(c)) if c == code))
+            .cloned()
+            .collect()
+    });
+    CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: a.title,
+        kind: Some(kind_of(a.kind)),
+        diagnostics,
+        edit: Some(versioned_edit(uri, version, lines, enc, &a.edits)),
+        is_preferred: a.preferred.then_some(true),
+        ..Default::default()
+    })
+}
+
+fn skipped_diagnostic(why: &crate::workspace::WalkError) -> lsp::Diagnostic {
+    use crate::workspace::WalkError;
+    let (code, message) = match why {
+        WalkError::TooLarge { size, limit } => {
+            ("workspace/file-too-large", format!("file not indexed: {size} bytes is over the {limit}-byte limit (setting maxFileSize)"))
+        }
+        WalkError::Unreadable(e) => ("workspace/unreadable", format!("file not indexed: {e}")),
+    };
+    lsp::Diagnostic {
+        severity: Some(lsp::DiagnosticSeverity::WARNING),
+        code: Some(lsp::NumberOrString::String(code.into())),
+        source: Some("smaqit".into()),
+        message,
+        ..Default::default()
+    }
+}
+
+/// The state is shared across tasks and the blocking pool.
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn f<T: Send + Sync>() {}
+    f::<State>();
+}
