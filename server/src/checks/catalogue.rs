@@ -47,3 +47,21 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 pub fn anchor(code: &str) -> String {
     code.replace('/', "").to_ascii_lowercase()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_documented_once() {
+        let docs = include_str!("../../../docs/diagnostics.md");
+        for c in CATALOGUE {
+            let heading = format!("### {}\n", c.code);
+            assert_eq!(docs.matches(&heading).count(), 1, "docs/diagnostics.md needs exactly one `{}`", heading.trim());
+        }
+        let mut codes: Vec<_> = CATALOGUE.iter().map(|c| c.code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), CATALOGUE.len(), "duplicate code in the catalogue");
+    }
+}

@@ -3,13 +3,10 @@ use crate::model::{Spec, ids};
 use crate::parse::CriterionState;
 
 pub fn check(spec: &Spec, ws: &dyn WorkspaceView, out: &mut Vec<Finding>) {
-    let Some(fm) = &spec.doc.frontmatter else { return };
-    if !fm.terminated || fm.error.is_some() {
-        return;
-    }
-    let has_section = spec.doc.headings().any(|h| h.level <= 2 && h.text.to_ascii_lowercase().starts_with("acceptance criteria"));
+    let has_section =
+        spec.doc.headings().any(|h| h.level <= 2 && h.text.to_ascii_lowercase().starts_with("acceptance criteria"));
     if !has_section {
-        let range = spec.doc.title().map_or(0..fm.range.end.min(3), |h| h.range.clone());
+        let range = spec.doc.title().map_or(0..0, |h| h.range.clone());
         out.push(Finding::new(
             "criteria/missing-section",
             Severity::Warning,
@@ -17,8 +14,9 @@ pub fn check(spec: &Spec, ws: &dyn WorkspaceView, out: &mut Vec<Finding>) {
             "spec has no `## Acceptance Criteria` section",
         ));
     }
-    let status = spec.status();
-    let spec_id = spec.id();
+    // A broken spec counts as a draft, as the smaqit CLI treats it.
+    let status = spec.effective_status();
+    let spec_id = if spec.broken().is_some() { None } else { spec.id() };
     for c in spec.criteria() {
         match c.state {
             CriterionState::Open if !c.untestable => match status {
@@ -28,7 +26,7 @@ pub fn check(spec: &Spec, ws: &dyn WorkspaceView, out: &mut Vec<Finding>) {
                     c.id_range.clone(),
                     format!("criterion {} is not satisfied, but the spec's status is `{s}`", c.id),
                 )),
-                Some(crate::model::Status::Draft) | None => out.push(Finding::new(
+                Some(crate::model::Status::Draft) => out.push(Finding::new(
                     "criteria/open",
                     Severity::Hint,
                     c.id_range.clone(),
@@ -47,15 +45,15 @@ pub fn check(spec: &Spec, ws: &dyn WorkspaceView, out: &mut Vec<Finding>) {
             }
             _ => {}
         }
-        if let (Some(spec_id), Some((owner, _))) = (spec_id, ids::criterion_parts(&c.id)) {
-            if owner != spec_id {
-                out.push(Finding::new(
-                    "criteria/id-mismatch",
-                    Severity::Warning,
-                    c.id_range.clone(),
-                    format!("criterion {} does not belong to spec {spec_id} (expected {spec_id}-NNN)", c.id),
-                ));
-            }
+        if let (Some(spec_id), Some((owner, _))) = (spec_id, ids::criterion_parts(&c.id))
+            && owner != spec_id
+        {
+            out.push(Finding::new(
+                "criteria/id-mismatch",
+                Severity::Warning,
+                c.id_range.clone(),
+                format!("criterion {} does not belong to spec {spec_id} (expected {spec_id}-NNN)", c.id),
+            ));
         }
         let others: Vec<_> = ws
             .criterion_definitions(&c.id)

@@ -55,6 +55,11 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
             out.push(Finding::new(code, Severity::Error, range, format!("frontmatter has no `{key}`")));
         }
     }
+    // Without an id the CLI treats the spec as UNKNOWN; further findings
+    // about its values would only be noise.
+    if spec.id().is_none() {
+        return;
+    }
     for e in &fm.entries {
         let raw = e.raw.as_str();
         if raw.contains("[PLACEHOLDER]") || raw.contains("[TIMESTAMP]") {
@@ -76,47 +81,47 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
             }
         }
     }
-    if let Some(e) = fm.get("id") {
-        if let Some(id) = e.value.as_str().map(str::trim).filter(|s| !s.is_empty()) {
-            if !ids::is_spec_id(id) {
-                out.push(Finding::new(
+    if let Some(e) = fm.get("id")
+        && let Some(id) = e.value.as_str().map(str::trim).filter(|s| !s.is_empty())
+    {
+        if !ids::is_spec_id(id) {
+            out.push(Finding::new(
                     "frontmatter/malformed-id",
                     Severity::Error,
                     e.value_range.clone(),
                     format!("`{id}` is not a spec ID of the form <PREFIX>-<CONCEPT> (BUS, FUN, STK, INF or COV, then upper-case words)"),
                 ));
-            } else if let (Some(layer), Some(id_layer)) = (spec.layer, Layer::of_id(id)) {
-                if layer != id_layer {
-                    out.push(
-                        Finding::new(
-                            "frontmatter/id-layer-mismatch",
-                            Severity::Error,
-                            e.value_range.clone(),
-                            format!(
-                                "`{id}` is a {id_layer} ID but the spec is in specs/{}/ (expected the prefix {}-)",
-                                layer.folder(),
-                                layer.prefix()
-                            ),
-                        )
-                        .with_suggestion(format!("{}{}", layer.prefix(), &id[3..])),
-                    );
-                }
-            }
+        } else if let (Some(layer), Some(id_layer)) = (spec.layer, Layer::of_id(id))
+            && layer != id_layer
+        {
+            out.push(
+                Finding::new(
+                    "frontmatter/id-layer-mismatch",
+                    Severity::Error,
+                    e.value_range.clone(),
+                    format!(
+                        "`{id}` is a {id_layer} ID but the spec is in specs/{}/ (expected the prefix {}-)",
+                        layer.folder(),
+                        layer.prefix()
+                    ),
+                )
+                .with_suggestion(format!("{}{}", layer.prefix(), &id[3..])),
+            );
         }
     }
     if let Some(e) = fm.get("status") {
         if let Some(text) = e.value.as_str() {
             match Status::parse(text.trim()) {
                 Some(status) => {
-                    if let Some(key) = status.timestamp_key() {
-                        if fm.get(key).is_none() {
-                            out.push(Finding::new(
-                                "frontmatter/missing-timestamp",
-                                Severity::Warning,
-                                e.value_range.clone(),
-                                format!("status `{status}` has no `{key}:` timestamp"),
-                            ));
-                        }
+                    if let Some(key) = status.timestamp_key()
+                        && fm.get(key).is_none()
+                    {
+                        out.push(Finding::new(
+                            "frontmatter/missing-timestamp",
+                            Severity::Warning,
+                            e.value_range.clone(),
+                            format!("status `{status}` has no `{key}:` timestamp"),
+                        ));
                     }
                 }
                 None => {
@@ -147,7 +152,9 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
 }
 
 fn first_line_len(spec: &Spec) -> usize {
-    spec.doc.sections.first().and_then(|s| s.headings.first()).map_or(0, |h| {
-        if h.range.start == 0 { h.range.end } else { 0 }
-    })
+    spec.doc
+        .sections
+        .first()
+        .and_then(|s| s.headings.first())
+        .map_or(0, |h| if h.range.start == 0 { h.range.end } else { 0 })
 }

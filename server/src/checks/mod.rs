@@ -57,7 +57,14 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(code: &str, severity: Severity, range: Range<usize>, message: impl Into<String>) -> Finding {
-        Finding { code: code.to_owned(), severity, range, message: message.into(), related: Vec::new(), suggestion: None }
+        Finding {
+            code: code.to_owned(),
+            severity,
+            range,
+            message: message.into(),
+            related: Vec::new(),
+            suggestion: None,
+        }
     }
 
     pub fn with_related(mut self, related: Related) -> Finding {

@@ -1,6 +1,94 @@
-//! CLI placeholder
+//! The command line: `lsp` (default), `check` and `plan`, all on the same
+//! engine as the server.
+
+mod check;
+mod output;
+pub mod plan;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "smaqit-ls",
+    version,
+    about = "Language server and checker for smaqit spec-first projects",
+    long_about = "Language server and checker for smaqit spec-first projects.\n\nWith no command, serves the Language Server Protocol on stdin/stdout."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the Language Server Protocol on stdin/stdout (the default).
+    Lsp,
+    /// Report diagnostics for whole folders or files.
+    ///
+    /// Exit status: 0 when no error-severity diagnostic was found, 1 when one
+    /// was, 2 on a usage or I/O error.
+    Check(CheckArgs),
+    /// The smaqit CLI's `plan`: which specs a phase still has to process.
+    ///
+    /// Same arguments, output and exit codes as `smaqit plan`
+    /// (`--phase=develop|deploy|validate`, `--verbose`, `--regen`; unknown
+    /// arguments are ignored), run in the current directory, which must hold
+    /// `.smaqit/`. Extensions: `--format=json` (or `--format json`) prints
+    /// the plan as JSON, and `--root=DIR` runs it in DIR.
+    #[command(disable_help_flag = true)]
+    Plan {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Report only one family of diagnostics (e.g. `frontmatter`, `criteria`).
+    #[arg(long)]
+    pub only: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `path:line:col: severity[code]: message`, like a compiler.
+    Text,
+    /// One JSON array of findings (1-based lines and columns in characters).
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    rt.block_on(crate::lsp::serve_stdio());
-    0
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command.unwrap_or(Command::Lsp) {
+        Command::Lsp => {
+            let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("error: cannot start the async runtime: {e}");
+                    return 2;
+                }
+            };
+            rt.block_on(crate::lsp::serve_stdio());
+            0
+        }
+        Command::Check(args) => check::run(&args),
+        Command::Plan { args } => plan::run(&args),
+    }
 }

@@ -22,13 +22,16 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// Calls back with the lines of another file, when it is known.
+pub type RelatedLines<'a> = &'a dyn Fn(&Path, &mut dyn FnMut(&dyn Lines));
+
 /// A finding as a diagnostic; `related_lines` resolves other files' text.
 pub fn diagnostic(
     f: &Finding,
     lines: &dyn Lines,
     enc: Encoding,
     docs_url: &str,
-    related_lines: &dyn Fn(&Path, &mut dyn FnMut(&dyn Lines)),
+    related_lines: RelatedLines<'_>,
 ) -> lsp::Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
         .related

@@ -134,10 +134,10 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
         .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
         .collect();
     #[allow(deprecated)]
-    if roots.is_empty() {
-        if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path()) {
-            roots.push(p.into_owned());
-        }
+    if roots.is_empty()
+        && let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path())
+    {
+        roots.push(p.into_owned());
     }
     roots
 }
@@ -347,11 +347,14 @@ impl LanguageServer for Backend {
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
         let state = self.state.clone();
         let uri = params.text_document.uri;
-        let items = tokio::task::spawn_blocking(move || state.pull_report(&uri)).await.map_err(|_| Error::internal_error())?;
-        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-            related_documents: None,
-            full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
-        })))
+        let items =
+            tokio::task::spawn_blocking(move || state.pull_report(&uri)).await.map_err(|_| Error::internal_error())?;
+        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+            RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
+            },
+        )))
     }
 
     async fn workspace_diagnostic(&self, _: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {

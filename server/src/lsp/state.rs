@@ -238,7 +238,13 @@ impl State {
         out
     }
 
-    fn push_if_changed(&self, out: &mut Vec<Publish>, uri: Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
+    fn push_if_changed(
+        &self,
+        out: &mut Vec<Publish>,
+        uri: Uri,
+        diagnostics: Vec<lsp::Diagnostic>,
+        version: Option<i32>,
+    ) {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         serde_json::to_string(&diagnostics).unwrap_or_default().hash(&mut h);
         let hash = h.finish();
@@ -317,7 +323,9 @@ impl State {
             match code {
                 "frontmatter/unknown-status" => {
                     let suggestion = d.data.as_ref().and_then(|v| v.get("suggestion")).and_then(|v| v.as_str());
-                    if let (Some(s), Some(edit)) = (suggestion, suggestion.and_then(|s| actions::replace_status(spec, s))) {
+                    if let (Some(s), Some(edit)) =
+                        (suggestion, suggestion.and_then(|s| actions::replace_status(spec, s)))
+                    {
                         out.push(fix(format!("Change status to `{s}`"), code, vec![edit]));
                     }
                 }
@@ -377,7 +385,13 @@ fn kind_of(k: ActionKind) -> CodeActionKind {
     }
 }
 
-pub fn versioned_edit(uri: &Uri, version: Option<i32>, lines: &dyn Lines, enc: Encoding, edits: &[actions::TextEdit]) -> WorkspaceEdit {
+pub fn versioned_edit(
+    uri: &Uri,
+    version: Option<i32>,
+    lines: &dyn Lines,
+    enc: Encoding,
+    edits: &[actions::TextEdit],
+) -> WorkspaceEdit {
     let edits = edits
         .iter()
         .map(|e| OneOf::Left(lsp::TextEdit { range: to_range(lines, &e.range, enc), new_text: e.new_text.clone() }))
@@ -421,9 +435,10 @@ fn to_code_action(
 fn skipped_diagnostic(why: &crate::workspace::WalkError) -> lsp::Diagnostic {
     use crate::workspace::WalkError;
     let (code, message) = match why {
-        WalkError::TooLarge { size, limit } => {
-            ("workspace/file-too-large", format!("file not indexed: {size} bytes is over the {limit}-byte limit (setting maxFileSize)"))
-        }
+        WalkError::TooLarge { size, limit } => (
+            "workspace/file-too-large",
+            format!("file not indexed: {size} bytes is over the {limit}-byte limit (setting maxFileSize)"),
+        ),
         WalkError::Unreadable(e) => ("workspace/unreadable", format!("file not indexed: {e}")),
     };
     lsp::Diagnostic {
@@ -440,4 +455,48 @@ fn skipped_diagnostic(why: &crate::workspace::WalkError) -> lsp::Diagnostic {
 fn _assert_send_sync() {
     fn f<T: Send + Sync>() {}
     f::<State>();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn change(range: ((u32, u32), (u32, u32)), text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range {
+                start: Position { line: range.0.0, character: range.0.1 },
+                end: Position { line: range.1.0, character: range.1.1 },
+            }),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn hostile_changes_are_clamped() {
+        let s = State::new();
+        let uri: Uri = "file:///tmp/x/specs/functional/p.md".parse().unwrap();
+        s.open(uri.clone(), "---\nid: FUN-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# 😀\n## Acceptance Criteria\n- [ ] FUN-PROBE-001: x\n", 5);
+        let r = s.change(
+            &uri,
+            6,
+            vec![
+                change(((5, 3), (5, 3)), "A"),
+                change(((999, 9), (2, 0)), ""),
+                change(((4_000_000_000, 4_000_000_000), (4_000_000_000, 4_000_000_000)), "tail\n"),
+            ],
+        );
+        assert!(r.is_ok());
+        {
+            let open = s.docs.get(&uri).unwrap();
+            assert_eq!(open.doc.text(), "---\nid: FUN-PROBE\ntail\n");
+            assert_eq!(open.parsed, parse(open.doc.text().as_str()));
+            assert!(!open.parsed.frontmatter.as_ref().unwrap().terminated);
+        }
+        let (entry, _) = s.sync_open(&uri).unwrap();
+        let codes: Vec<String> = s.findings(&entry).into_iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["criteria/missing-section", "frontmatter/unterminated"]);
+        assert!(s.change(&uri, 6, vec![]).is_err());
+    }
 }

@@ -7,9 +7,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 /// The smaqit CLI's token pattern for any ID.
-pub static ID_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:BUS|FUN|STK|INF|COV)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b").expect("static regex")
-});
+pub static ID_PATTERN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:BUS|FUN|STK|INF|COV)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b").expect("static regex"));
 
 /// A spec ID: prefix, then concept words in upper case, digits and hyphens.
 pub fn is_spec_id(s: &str) -> bool {

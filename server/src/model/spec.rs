@@ -33,12 +33,33 @@ impl Spec {
         Status::parse(self.status_text()?)
     }
 
-    /// The status the smaqit CLI acts on: a broken frontmatter counts as draft.
-    pub fn effective_status(&self) -> Option<Status> {
-        match self.status_text() {
-            None => Some(Status::Draft),
-            Some(s) => Status::parse(s),
+    /// Why the smaqit CLI would treat this spec as a broken draft with id
+    /// `UNKNOWN` (no frontmatter, unterminated, invalid YAML, no id or
+    /// status), if it would.
+    pub fn broken(&self) -> Option<String> {
+        let Some(fm) = &self.doc.frontmatter else { return Some("no frontmatter".into()) };
+        if !fm.terminated {
+            return Some("unterminated frontmatter".into());
         }
+        if let Some(e) = &fm.error {
+            return Some(format!("invalid frontmatter: {}", e.message));
+        }
+        if self.id().is_none() {
+            return Some("frontmatter has no id".into());
+        }
+        if self.status_text().is_none_or(str::is_empty) {
+            return Some("frontmatter has no status".into());
+        }
+        None
+    }
+
+    /// The status the smaqit CLI acts on: a broken spec counts as a draft;
+    /// None for a status outside the six values.
+    pub fn effective_status(&self) -> Option<Status> {
+        if self.broken().is_some() {
+            return Some(Status::Draft);
+        }
+        self.status()
     }
 
     pub fn timestamp(&self, key: &str) -> Option<&str> {

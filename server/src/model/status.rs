@@ -14,14 +14,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Draft,
-        Status::Implemented,
-        Status::Deployed,
-        Status::Validated,
-        Status::Failed,
-        Status::Deprecated,
-    ];
+    pub const ALL: [Status; 6] =
+        [Status::Draft, Status::Implemented, Status::Deployed, Status::Validated, Status::Failed, Status::Deprecated];
 
     pub fn as_str(self) -> &'static str {
         match self {

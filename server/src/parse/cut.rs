@@ -7,11 +7,7 @@ use crate::text::TextSource;
 
 /// Calls `emit` with each section range from `start` (which must be a
 /// section start) to the end of the text. `emit` returns false to stop.
-pub fn cut<S: TextSource + ?Sized>(
-    text: &S,
-    start: usize,
-    emit: &mut dyn FnMut(Range<usize>) -> bool,
-) {
+pub fn cut<S: TextSource + ?Sized>(text: &S, start: usize, emit: &mut dyn FnMut(Range<usize>) -> bool) {
     let len = text.len();
     if start >= len {
         return;

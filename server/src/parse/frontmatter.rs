@@ -82,24 +82,22 @@ fn is_fence(line: &str) -> bool {
 pub fn detect<S: TextSource + ?Sized>(text: &S) -> Option<Frontmatter> {
     let mut open: Option<(usize, usize, bool)> = None; // (open line end, content start, crlf)
     let mut close: Option<(usize, usize)> = None; // (close line start, close line end)
-    text.for_each_line_from(0, &mut |start, line| {
-        match open {
-            None => {
-                let l = line.strip_prefix('\u{feff}').unwrap_or(line);
-                if is_fence(l) {
-                    open = Some((start + line.len(), start + line.len(), line.ends_with("\r\n")));
-                    true
-                } else {
-                    false
-                }
+    text.for_each_line_from(0, &mut |start, line| match open {
+        None => {
+            let l = line.strip_prefix('\u{feff}').unwrap_or(line);
+            if is_fence(l) {
+                open = Some((start + line.len(), start + line.len(), line.ends_with("\r\n")));
+                true
+            } else {
+                false
             }
-            Some(_) => {
-                if is_fence(line) {
-                    close = Some((start, start + line.len()));
-                    false
-                } else {
-                    true
-                }
+        }
+        Some(_) => {
+            if is_fence(line) {
+                close = Some((start, start + line.len()));
+                false
+            } else {
+                true
             }
         }
     });
@@ -141,8 +139,11 @@ fn parse_yaml(yaml: &str, base: usize) -> (Vec<FmEntry>, Option<YamlError>) {
         let (event, span) = match next {
             Ok(e) => e,
             Err(e) => {
-                let offset = base + chars.byte(e.marker().index());
-                error = Some(YamlError { offset, message: e.info().to_owned() });
+                let at = chars.byte(e.marker().index());
+                // An unclosed construct is only detected where the YAML
+                // ends; point at the last line that has content instead.
+                let at = if yaml[at.min(yaml.len())..].trim().is_empty() { last_content_end(yaml) } else { at };
+                error = Some(YamlError { offset: base + at, message: e.info().to_owned() });
                 break;
             }
         };
@@ -159,11 +160,11 @@ fn parse_yaml(yaml: &str, base: usize) -> (Vec<FmEntry>, Option<YamlError>) {
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 depth = depth.saturating_sub(1);
-                if depth == 1 {
-                    if let (Some((k, kr)), Some(cs)) = (key.take(), compound_start.take()) {
-                        let value_end = trim_end_ws(yaml, end.max(cs));
-                        entries.push(entry(yaml, base, k, kr, FmValue::Compound, cs..value_end));
-                    }
+                if depth == 1
+                    && let (Some((k, kr)), Some(cs)) = (key.take(), compound_start.take())
+                {
+                    let value_end = trim_end_ws(yaml, end.max(cs));
+                    entries.push(entry(yaml, base, k, kr, FmValue::Compound, cs..value_end));
                 }
             }
             Event::Scalar(value, style, ..) if depth == 1 && top_is_mapping => match key.take() {
@@ -201,7 +202,14 @@ fn parse_yaml(yaml: &str, base: usize) -> (Vec<FmEntry>, Option<YamlError>) {
     (entries, error)
 }
 
-fn entry(yaml: &str, base: usize, key: String, key_range: Range<usize>, value: FmValue, value_range: Range<usize>) -> FmEntry {
+fn entry(
+    yaml: &str,
+    base: usize,
+    key: String,
+    key_range: Range<usize>,
+    value: FmValue,
+    value_range: Range<usize>,
+) -> FmEntry {
     // An empty plain scalar's span can sit at the start of the next line;
     // pin it to the end of the key's line instead.
     let value_range = match &value {
@@ -210,7 +218,9 @@ fn entry(yaml: &str, base: usize, key: String, key_range: Range<usize>, value: F
             e..e
         }
         // saphyr's span of a quoted scalar can run past the closing quote.
-        FmValue::Scalar { quoted: true, .. } => value_range.start..closing_quote(yaml, value_range.start).unwrap_or(value_range.end),
+        FmValue::Scalar { quoted: true, .. } => {
+            value_range.start..closing_quote(yaml, value_range.start).unwrap_or(value_range.end)
+        }
         _ => value_range,
     };
     let line_start = yaml[..key_range.start].rfind('\n').map_or(0, |i| i + 1);
@@ -245,6 +255,10 @@ fn closing_quote(yaml: &str, start: usize) -> Option<usize> {
     None
 }
 
+fn last_content_end(yaml: &str) -> usize {
+    yaml.trim_end().len()
+}
+
 fn line_content_end(yaml: &str, from: usize) -> usize {
     let end = yaml[from..].find('\n').map_or(yaml.len(), |i| from + i);
     let line = &yaml[from..end];
@@ -260,11 +274,7 @@ fn trim_end_ws(yaml: &str, end: usize) -> usize {
 
 fn line_col_to_byte(yaml: &str, line: usize, col: usize) -> usize {
     // serde_norway reports 1-based lines and 1-based columns in characters.
-    let start = if line <= 1 {
-        0
-    } else {
-        yaml.match_indices('\n').nth(line - 2).map_or(yaml.len(), |(i, _)| i + 1)
-    };
+    let start = if line <= 1 { 0 } else { yaml.match_indices('\n').nth(line - 2).map_or(yaml.len(), |(i, _)| i + 1) };
     yaml[start..].char_indices().nth(col.saturating_sub(1)).map_or(yaml.len(), |(i, _)| start + i)
 }
 

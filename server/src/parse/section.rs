@@ -185,13 +185,15 @@ fn scan_lines(text: &str, base: usize, s: &mut Section) {
             } else if in_criteria {
                 untestable_block = htext.to_ascii_lowercase().contains("untestable");
             }
-            s.headings.push(Heading { level, text: htext.to_owned(), range: base + start..base + start + content.len() });
+            s.headings.push(Heading {
+                level,
+                text: htext.to_owned(),
+                range: base + start..base + start + content.len(),
+            });
             continue;
         }
-        if in_criteria {
-            if let Some(c) = parse_criterion(content, base + start, untestable_block) {
-                s.criteria.push(c);
-            }
+        if in_criteria && let Some(c) = parse_criterion(content, base + start, untestable_block) {
+            s.criteria.push(c);
         }
     }
 }
@@ -297,7 +299,12 @@ fn scan_markdown(text: &str, base: usize, s: &mut Section) {
                 }
             }
             Event::Start(Tag::Table(_)) => {
-                table = Some(Table { range: base + r.start..base + r.end, under: under.clone(), header: vec![], rows: vec![] })
+                table = Some(Table {
+                    range: base + r.start..base + r.end,
+                    under: under.clone(),
+                    header: vec![],
+                    rows: vec![],
+                })
             }
             Event::End(TagEnd::TableHead) => {
                 if let Some(t) = &mut table {
@@ -309,7 +316,9 @@ fn scan_markdown(text: &str, base: usize, s: &mut Section) {
                     t.rows.push(std::mem::take(&mut row));
                 }
             }
-            Event::Start(Tag::TableCell) => cell = Some(Cell { text: String::new(), range: base + r.start..base + r.end }),
+            Event::Start(Tag::TableCell) => {
+                cell = Some(Cell { text: String::new(), range: base + r.start..base + r.end })
+            }
             Event::End(TagEnd::TableCell) => row.extend(cell.take()),
             Event::End(TagEnd::Table) => s.tables.extend(table.take()),
             Event::Text(t) | Event::Code(t) => {

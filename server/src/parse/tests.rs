@@ -82,3 +82,16 @@ fn opening_a_fence_swallows_later_sections() {
     assert_eq!(parsed, parse(doc.text().as_str()));
     assert_eq!(parsed.sections.len(), 1);
 }
+
+#[test]
+fn deleting_to_the_end_then_appending() {
+    let text = "---\nid: FUN-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# 😀\n## Acceptance Criteria\n- [ ] FUN-PROBE-001: x\n";
+    let mut doc = Document::new(text, 0);
+    let mut parsed = parse(&doc.rope);
+    let at = text.find('😀').unwrap();
+    for (range, ins) in [(at..at, "A"), (18..text.len() + 1, ""), (usize::MAX..usize::MAX, "tail\n")] {
+        let edit = doc.apply(range, ins);
+        parsed = reparse(parsed, &doc.rope, &edit);
+        assert_eq!(parsed, parse(doc.text().as_str()));
+    }
+}

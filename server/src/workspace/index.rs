@@ -95,7 +95,12 @@ impl Workspace {
 
     /// Walks `roots` and indexes every spec below them, parsing on all cores.
     /// Returns the number of specs indexed.
-    pub fn index_folders(&self, roots: &[PathBuf], max_file_size: u64, progress: &(dyn Fn(usize, usize) + Sync)) -> usize {
+    pub fn index_folders(
+        &self,
+        roots: &[PathBuf],
+        max_file_size: u64,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> usize {
         let files = walk(roots, &WalkOptions { max_file_size, select: is_spec_path });
         let total = files.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
@@ -113,7 +118,7 @@ impl Workspace {
                             Err(e) => self.mark_skipped(f.path.clone(), e.clone()),
                         }
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if n % 64 == 0 || n == total {
+                        if n.is_multiple_of(64) || n == total {
                             progress(n, total);
                         }
                     }

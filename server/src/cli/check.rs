@@ -1,0 +1,118 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::output::{self, Located};
+use super::{CheckArgs, Format};
+use crate::checks::{self, Finding, Severity};
+use crate::model::is_spec_path;
+use crate::workspace::{DEFAULT_MAX_FILE_SIZE, Workspace, find_root, read_limited};
+
+pub fn run(args: &CheckArgs) -> i32 {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    for p in &paths {
+        if !p.exists() {
+            eprintln!("error: {}: no such file or folder", p.display());
+            return 2;
+        }
+    }
+    let results = check_paths(&paths);
+    let results: Vec<Located> = results
+        .into_iter()
+        .filter(|r| {
+            args.only
+                .as_deref()
+                .is_none_or(|only| r.finding.code.starts_with(&format!("{only}/")) || r.finding.code == only)
+        })
+        .collect();
+    let has_error = results.iter().any(|r| r.finding.severity == Severity::Error);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        Format::Text => output::text(&mut out, &results),
+        Format::Json => output::json(&mut out, &results),
+        Format::Sarif => output::sarif(&mut out, &results),
+    };
+    if let Err(e) = written.and_then(|_| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: writing output: {e}");
+        return 2;
+    }
+    i32::from(has_error)
+}
+
+/// Indexes every project touched by `paths` and returns the findings of the
+/// files under `paths`, sorted by display path and position.
+pub fn check_paths(paths: &[PathBuf]) -> Vec<Located> {
+    let ws = Workspace::new();
+    // Index whole folders given; for a single file, its whole project so
+    // that cross-file checks see its neighbours.
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        let r = if p.is_dir() { p.clone() } else { find_root(&abs(p)).unwrap_or_else(|| p.clone()) };
+        if !roots.contains(&r) {
+            roots.push(r);
+        }
+    }
+    let folders: Vec<PathBuf> = roots.iter().filter(|r| r.is_dir()).cloned().collect();
+    ws.index_folders(&folders, DEFAULT_MAX_FILE_SIZE, &|_, _| {});
+    for p in paths.iter().filter(|p| p.is_file()) {
+        if let Ok(text) = read_limited(p, DEFAULT_MAX_FILE_SIZE)
+            && is_spec_path(p)
+            && ws.get(&abs(p)).is_none()
+        {
+            ws.upsert_text(abs(p), Arc::from(text));
+        }
+    }
+    let mut out = Vec::new();
+    for entry in ws.specs() {
+        let Some(display) = display_path(paths, &entry.spec.path) else { continue };
+        for finding in checks::check_spec(&entry.spec, &ws) {
+            out.push(Located::new(display.clone(), entry.text.clone(), finding, &ws, paths));
+        }
+    }
+    for (path, why) in ws.skipped() {
+        let Some(display) = display_path(paths, &path) else { continue };
+        let (code, msg) = match &why {
+            crate::workspace::WalkError::TooLarge { size, limit } => {
+                ("workspace/file-too-large", format!("file not checked: {size} bytes is over the {limit}-byte limit"))
+            }
+            crate::workspace::WalkError::Unreadable(e) => ("workspace/unreadable", format!("file not checked: {e}")),
+        };
+        out.push(Located::new(display, Arc::from(""), Finding::new(code, Severity::Warning, 0..0, msg), &ws, paths));
+    }
+    out.sort_by(|a, b| {
+        a.path
+            .cmp(&b.path)
+            .then(a.line.cmp(&b.line))
+            .then(a.column.cmp(&b.column))
+            .then(a.finding.code.cmp(&b.finding.code))
+    });
+    out
+}
+
+fn abs(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The path to show for `file`: the command-line path it was found under,
+/// joined with its path inside it. None when it is under none of them.
+pub fn display_path(paths: &[PathBuf], file: &Path) -> Option<String> {
+    let file_abs = abs(file);
+    for p in paths {
+        let p_abs = abs(p);
+        if p_abs == file_abs {
+            return Some(slash(p));
+        }
+        if let Ok(rest) = file_abs.strip_prefix(&p_abs) {
+            let joined = if p == Path::new(".") { rest.to_path_buf() } else { p.join(rest) };
+            return Some(slash(&joined));
+        }
+    }
+    None
+}
+
+fn slash(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}

@@ -1,0 +1,174 @@
+//! `check` output: compiler-style text, JSON and SARIF 2.1.0. Lines and
+//! columns are 1-based; columns count characters (Unicode scalar values).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::checks::{Finding, Severity, catalogue};
+use crate::text::LineIndex;
+use crate::workspace::Workspace;
+
+/// A finding with its display path and 1-based positions resolved.
+pub struct Located {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub finding: Finding,
+    pub related: Vec<RelatedLocated>,
+}
+
+pub struct RelatedLocated {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// 1-based (line, column in characters) of a byte offset.
+fn line_col(text: &str, index: &LineIndex, offset: usize) -> (usize, usize) {
+    let offset = crate::text::floor_char_boundary(text, offset);
+    let (line, byte_col) = index.line_col(offset);
+    let start = index.line_start(line).unwrap_or(0);
+    (line + 1, text[start..start + byte_col].chars().count() + 1)
+}
+
+impl Located {
+    pub fn new(path: String, text: Arc<str>, finding: Finding, ws: &Workspace, paths: &[PathBuf]) -> Located {
+        let index = LineIndex::new(&text);
+        let (line, column) = line_col(&text, &index, finding.range.start);
+        let (end_line, end_column) = line_col(&text, &index, finding.range.end);
+        let related = finding
+            .related
+            .iter()
+            .map(|r| {
+                let (line, column) =
+                    ws.get(&r.path).map_or((1, 1), |e| line_col(&e.text, &LineIndex::new(&e.text), r.range.start));
+                let path =
+                    super::check::display_path(paths, &r.path).unwrap_or_else(|| r.path.to_string_lossy().into_owned());
+                RelatedLocated { path, line, column, message: r.message.clone() }
+            })
+            .collect();
+        Located { path, line, column, end_line, end_column, finding, related }
+    }
+}
+
+pub fn text(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {
+    for r in results {
+        let f = &r.finding;
+        writeln!(out, "{}:{}:{}: {}[{}]: {}", r.path, r.line, r.column, f.severity.as_str(), f.code, f.message)?;
+        for rel in &r.related {
+            writeln!(out, "  {}:{}:{}: note: {}", rel.path, rel.line, rel.column, rel.message)?;
+        }
+    }
+    let count = |s: Severity| results.iter().filter(|r| r.finding.severity == s).count();
+    writeln!(
+        out,
+        "{} errors, {} warnings, {} hints and infos",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Hint) + count(Severity::Info)
+    )
+}
+
+pub fn json(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {
+    let items: Vec<Value> = results
+        .iter()
+        .map(|r| {
+            json!({
+                "path": r.path,
+                "line": r.line,
+                "column": r.column,
+                "end_line": r.end_line,
+                "end_column": r.end_column,
+                "severity": r.finding.severity.as_str(),
+                "code": r.finding.code,
+                "message": r.finding.message,
+                "related": r.related.iter().map(|rel| json!({
+                    "path": rel.path, "line": rel.line, "column": rel.column, "message": rel.message,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+pub fn sarif(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {
+    let rules: Vec<Value> = catalogue::CATALOGUE
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.code,
+                "shortDescription": { "text": c.summary },
+                "helpUri": format!("https://github.com/smaqit/smaqit-ls/blob/main/docs/diagnostics.md#{}", catalogue::anchor(c.code)),
+                "defaultConfiguration": { "level": level(c.severity) },
+            })
+        })
+        .collect();
+    let sarif_results: Vec<Value> = results
+        .iter()
+        .map(|r| {
+            let mut v = json!({
+                "ruleId": r.finding.code,
+                "level": level(r.finding.severity),
+                "message": { "text": r.finding.message },
+                "locations": [location(&r.path, r.line, r.column, Some((r.end_line, r.end_column)))],
+            });
+            if let Some(i) = catalogue::CATALOGUE.iter().position(|c| c.code == r.finding.code) {
+                v["ruleIndex"] = json!(i);
+            }
+            if !r.related.is_empty() {
+                v["relatedLocations"] = r
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, rel)| {
+                        let mut l = location(&rel.path, rel.line, rel.column, None);
+                        l["id"] = json!(i);
+                        l["message"] = json!({ "text": rel.message });
+                        l
+                    })
+                    .collect();
+            }
+            v
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "smaqit-ls",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/smaqit/smaqit-ls",
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": sarif_results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn location(path: &str, line: usize, column: usize, end: Option<(usize, usize)>) -> Value {
+    let mut region = json!({ "startLine": line, "startColumn": column });
+    if let Some((el, ec)) = end {
+        region["endLine"] = json!(el);
+        region["endColumn"] = json!(ec);
+    }
+    json!({ "physicalLocation": { "artifactLocation": { "uri": path }, "region": region } })
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}

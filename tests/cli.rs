@@ -1,0 +1,191 @@
+//! End-to-end: `smaqit-ls check` and `plan` as a user runs them.
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::Value;
+use support::*;
+
+fn run(args: &[&str], cwd: &std::path::Path) -> (i32, String, String) {
+    let out = Command::new(bin()).args(args).current_dir(cwd).output().expect("run smaqit-ls");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    )
+}
+
+/// (file, line, code) rows of the expected-findings table in fixtures/README.md.
+fn expected_rows() -> Vec<(String, usize, String)> {
+    let readme = std::fs::read_to_string(repo_root().join("fixtures/README.md")).unwrap();
+    readme
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            if cells.len() < 6 || cells[1].parse::<usize>().is_err() {
+                return None;
+            }
+            let file = cells[2].trim_matches('`').to_owned();
+            let line = cells[3].parse().ok()?;
+            Some((file, line, cells[4].trim_matches('`').to_owned()))
+        })
+        .collect()
+}
+
+/// Families whose checks have landed; rows of other families wait for theirs.
+const FAMILIES: &[&str] = &["frontmatter", "criteria"];
+
+#[test]
+fn check_example_reports_every_planted_problem_and_nothing_else() {
+    let (code, out, _) = run(&["check", "fixtures/example", "--format", "json"], &repo_root());
+    assert_eq!(code, 1, "errors were found");
+    let findings: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let got: Vec<(String, usize, String)> = findings
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap().strip_prefix("fixtures/example/").unwrap().to_owned();
+            (path, f["line"].as_u64().unwrap() as usize, f["code"].as_str().unwrap().to_owned())
+        })
+        .filter(|(_, _, c)| FAMILIES.iter().any(|fam| c.starts_with(&format!("{fam}/"))))
+        .collect();
+    let mut expected: Vec<_> = expected_rows()
+        .into_iter()
+        .filter(|(_, _, c)| FAMILIES.iter().any(|fam| c.starts_with(&format!("{fam}/"))))
+        .collect();
+    assert!(expected.len() >= 26, "README table parsed: {}", expected.len());
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    expected.sort();
+    assert_eq!(got_sorted, expected);
+}
+
+#[test]
+fn check_clean_is_clean() {
+    let (code, out, err) = run(&["check", "fixtures/clean"], &repo_root());
+    assert_eq!(out, "0 errors, 0 warnings, 0 hints and infos\n", "{err}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn json_columns_count_characters_and_related_locations_resolve() {
+    let (_, out, _) = run(&["check", "fixtures/example/specs", "--format=json"], &repo_root());
+    let findings: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let f = findings
+        .iter()
+        .find(|f| f["code"] == "criteria/open-in-done-spec" && f["path"].as_str().unwrap().ends_with("note-editing.md"))
+        .unwrap();
+    assert_eq!(f["path"], "fixtures/example/specs/functional/note-editing.md");
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(46), Some(7)));
+    assert_eq!(f["end_column"].as_u64(), Some(7 + "FUN-NOTES-EDIT-002".len() as u64));
+    let dup = findings.iter().find(|f| f["code"] == "criteria/duplicate-id").unwrap();
+    let rel = &dup["related"][0];
+    assert!(rel["path"].as_str().unwrap().starts_with("fixtures/example/specs/infrastructure/"));
+    assert!(rel["line"].as_u64().unwrap() > 1);
+    for key in ["path", "line", "column", "end_line", "end_column", "severity", "code", "message", "related"] {
+        assert!(f.get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn text_output_is_compiler_style() {
+    let (code, out, _) = run(&["check", "specs/stack/web-client.md"], &fixture("example"));
+    assert_eq!(code, 1);
+    let first = out.lines().next().unwrap();
+    assert!(first.starts_with("specs/stack/web-client.md:2:5: error[frontmatter/id-layer-mismatch]: "), "{out}");
+    assert!(
+        out.contains("specs/stack/web-client.md:3:9: error[frontmatter/unknown-status]: unknown status `implmented`")
+    );
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rules_for_every_result() {
+    let (_, out, _) = run(&["check", "fixtures/example", "--format", "sarif"], &repo_root());
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run0 = &v["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "smaqit-ls");
+    let rules: Vec<&str> =
+        run0["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx], r["ruleId"].as_str().unwrap());
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1 && region["startColumn"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let (code, _, err) = run(&["check", "does/not/exist"], &repo_root());
+    assert_eq!(code, 2);
+    assert!(err.contains("does/not/exist"));
+    let (code, _, _) = run(&["check", "--format", "yaml"], &repo_root());
+    assert_eq!(code, 2);
+    let (code, out, _) = run(&["check", "--help"], &repo_root());
+    assert_eq!(code, 0);
+    assert!(out.contains("sarif") && out.contains("--format"));
+}
+
+#[test]
+fn plan_matches_the_smaqit_cli() {
+    let root = temp_copy("example");
+    let (code, out, err) = run(&["plan", "--phase=deploy"], &root);
+    assert_eq!(code, 0);
+    assert_eq!(out, "specs/infrastructure/backups.md\nspecs/infrastructure/release-pipeline.md\n");
+    assert!(err.contains("⚠ Warning: specs/infrastructure/backups.md: invalid frontmatter"), "{err}");
+    assert!(err.contains("(treating as draft)"));
+
+    let (code, out, _) = run(&["plan", "--phase=deploy", "--verbose", "--unknown-flag"], &root);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "Phase: Deploy\n\nTo Process (2):\n  [draft] specs/infrastructure/backups.md (UNKNOWN)\n  [draft] specs/infrastructure/release-pipeline.md (UNKNOWN)\n\nCompleted (2):\n  [deployed] specs/infrastructure/ci-pipeline.md (INF-CI)\n  [deployed] specs/infrastructure/local-environment.md (INF-LOCAL)\n\nNext: Run the smaqit.deployment agent to process 2 spec(s)\n"
+    );
+
+    let (code, out, _) = run(&["plan"], &root);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].starts_with("Phase 1 (Develop): "));
+    assert!(lines[1].starts_with("Phase 2 (Deploy): 2 pending, 2 completed"));
+    assert_eq!(lines[3], "Run `smaqit plan --phase=<phase>` for details");
+
+    // web-client.md's status `implmented` makes it vanish from the develop phase.
+    let (_, out, _) = run(&["plan", "--phase=develop", "--format=json"], &root);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let all: Vec<&str> = v["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["completed"].as_array().unwrap())
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert!(!all.contains(&"specs/stack/web-client.md"));
+    assert!(all.contains(&"specs/stack/backend.md"));
+
+    let (code, out, err) = run(&["plan", "--phase=ship"], &root);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(err, "Error: invalid phase 'ship' (must be: develop, deploy, or validate)\n");
+
+    let (code, out, _) = run(&["plan", "--phase=deploy"], &std::env::temp_dir());
+    assert_eq!(code, 1);
+    assert!(out.starts_with("Error: .smaqit/ directory not found\n"));
+
+    // Nothing pending: nothing printed; verbose says so.
+    let clean = temp_copy("clean");
+    let (_, out, _) = run(&["plan", "--phase=validate"], &clean);
+    assert_eq!(out, "");
+    let (_, out, _) = run(&["plan", "--phase=validate", "--verbose"], &clean);
+    assert!(
+        out.ends_with("All specs already processed.\nUse `smaqit plan --phase=validate --regen` to regenerate.\n"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["plan", "--phase=validate", "--verbose", "--regen"], &clean);
+    assert!(out.starts_with("REGENERATION MODE: All specs marked for reprocessing\n"));
+    assert!(out.contains("→regen]"));
+}

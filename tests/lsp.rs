@@ -1,0 +1,344 @@
+//! End-to-end: the real `smaqit-ls` binary over JSON-RPC on stdio.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::*;
+
+fn caps_push() -> Value {
+    json!({
+        "general": { "positionEncodings": ["utf-16"] },
+        "window": { "workDoneProgress": true },
+        "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
+        "textDocument": { "publishDiagnostics": { "relatedInformation": true } }
+    })
+}
+
+fn fast() -> Value {
+    json!({ "debounceMs": 0 })
+}
+
+#[test]
+fn initialize_advertises_capabilities_and_indexes_with_progress() {
+    let root = fixture("example");
+    let (mut lsp, init) = Lsp::start(&root, caps_push(), fast());
+    let caps = &init["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+    assert!(caps["codeActionProvider"].is_object());
+    assert!(caps.get("diagnosticProvider").is_none(), "push mode when the client cannot pull");
+    assert_eq!(init["serverInfo"]["name"], "smaqit-ls");
+    // Work-done progress for the index, then diagnostics for closed files.
+    let end = lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    assert!(end["value"]["message"].as_str().unwrap().contains("specs indexed"), "{end}");
+    let tooling = uri(&root.join("specs/stack/tooling.md"));
+    let d = lsp.diagnostics(&tooling, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["frontmatter/unterminated"]);
+    assert_eq!(d[0]["source"], "smaqit");
+    assert!(d[0]["codeDescription"]["href"].as_str().unwrap().ends_with("#frontmatterunterminated"));
+    // The watcher registration went out.
+    assert!(lsp.received.iter().any(|m| m["method"] == "client/registerCapability"));
+    assert_eq!(lsp.shutdown(), Some(0));
+}
+
+#[test]
+fn did_open_publishes_each_family_with_related_information() {
+    let root = fixture("example");
+    let (mut lsp, _) = Lsp::start(&root, caps_push(), fast());
+    let path = root.join("specs/infrastructure/ci-pipeline.md");
+    let (u, text) = lsp.open(&path, 1);
+    let d = lsp.diagnostics(&u, |d| codes(d).contains(&"criteria/duplicate-id".to_owned()));
+    let dup = d.iter().find(|d| d["code"] == "criteria/duplicate-id").unwrap();
+    assert_eq!(dup["severity"], 1);
+    let rel = &dup["relatedInformation"][0];
+    assert!(rel["location"]["uri"].as_str().unwrap().ends_with("release-pipeline.md"));
+    assert_eq!(rel["location"]["range"]["start"]["line"], 36);
+    let ts = d.iter().find(|d| d["code"] == "frontmatter/missing-timestamp").unwrap();
+    let start = offset_utf16(&text, 2, ts["range"]["start"]["character"].as_u64().unwrap());
+    assert!(text[start..].starts_with("deployed"));
+    lsp.shutdown();
+}
+
+#[test]
+fn incremental_edits_with_emoji_place_diagnostics_in_utf16() {
+    let dir = temp_copy("clean");
+    let path = dir.join("specs/functional/probe.md");
+    let mut text = String::from(
+        "---\nid: FUN-PROBE\nstatus: implemented\ncreated: 2025-01-01T00:00:00Z\nimplemented: 2025-01-02T00:00:00Z\n---\n# Probe\n\n## Acceptance Criteria\n- [x] FUN-PROBE-001: works\n",
+    );
+    std::fs::write(&path, &text).unwrap();
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    let u = uri(&path);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 1, "text": text } }),
+    );
+    lsp.diagnostics(&u, |d| d.is_empty());
+    // Type a new open criterion after emoji and CJK, in three keystrokes.
+    let mut version = 1;
+    for piece in ["- [ ] 😀保存 ", "FUN-PROBE", "-002: 📝 more\n"] {
+        let at = text.len();
+        let pos = position_utf16(&text, at);
+        version += 1;
+        lsp.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": u, "version": version },
+                "contentChanges": [{ "range": { "start": pos, "end": pos }, "text": piece }]
+            }),
+        );
+        text.push_str(piece);
+    }
+    // `- [ ] 😀保存 FUN-PROBE-002` is not a criterion (text before the ID),
+    // so fix it into one: delete the emoji run, keeping the ID.
+    let line_start = text.rfind("- [ ] 😀").unwrap();
+    let junk_start = line_start + "- [ ] ".len();
+    let junk_end = text.find("FUN-PROBE-002").unwrap();
+    version += 1;
+    lsp.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": u, "version": version },
+            "contentChanges": [{ "range": { "start": position_utf16(&text, junk_start), "end": position_utf16(&text, junk_end) }, "text": "" }]
+        }),
+    );
+    text.replace_range(junk_start..junk_end, "");
+    let d = lsp.diagnostics(&u, |d| codes(d) == ["criteria/open-in-done-spec"]);
+    let r = &d[0]["range"];
+    let id_at = text.find("FUN-PROBE-002").unwrap();
+    assert_eq!(r["start"], position_utf16(&text, id_at));
+    assert_eq!(r["end"], position_utf16(&text, id_at + "FUN-PROBE-002".len()));
+    // An emoji and CJK before a finding on the same line: UTF-16 columns
+    // count the emoji as two units.
+    for piece in ["Notes 😀保存 ", "[TIMESTAMP] 🚀\n"] {
+        let pos = position_utf16(&text, text.len());
+        version += 1;
+        lsp.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": u, "version": version },
+                "contentChanges": [{ "range": { "start": pos, "end": pos }, "text": piece }]
+            }),
+        );
+        text.push_str(piece);
+    }
+    let d = lsp.diagnostics(&u, |d| codes(d).contains(&"frontmatter/template-leftover".to_owned()));
+    let leftover = d.iter().find(|d| d["code"] == "frontmatter/template-leftover").unwrap();
+    let at = text.find("[TIMESTAMP]").unwrap();
+    assert_eq!(leftover["range"]["start"], position_utf16(&text, at));
+    assert_eq!(leftover["range"]["start"]["character"], 11, "6 + 2 (emoji) + 2 (CJK) + 1");
+    assert_eq!(leftover["range"]["end"], position_utf16(&text, at + "[TIMESTAMP]".len()));
+    lsp.shutdown();
+}
+
+#[test]
+fn code_action_transition_applies_as_a_versioned_edit() {
+    let dir = temp_copy("clean");
+    let path = dir.join("specs/functional/probe.md");
+    let text = "---\r\nid: FUN-PROBE # keep me\r\nstatus: draft\r\ncreated: 2025-01-01\r\n---\r\n# Probe\r\n\r\n## Acceptance Criteria\r\n- [ ] FUN-PROBE-001: works\r\n";
+    std::fs::write(&path, text).unwrap();
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    let u = uri(&path);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 7, "text": text } }),
+    );
+    lsp.diagnostics(&u, |d| codes(d) == ["criteria/open"]);
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": u },
+            "range": { "start": { "line": 2, "character": 9 }, "end": { "line": 2, "character": 9 } },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert!(titles.contains(&"Set status: draft → implemented (sets `implemented`)"), "{titles:?}");
+    assert!(titles.contains(&"Set status: draft → deprecated"), "{titles:?}");
+    let act = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Set status: draft → implemented"))
+        .unwrap();
+    let change = &act["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 7, "edit names the version it was computed on");
+    let new_text = apply_edits(text, change["edits"].as_array().unwrap());
+    let stamp_line = new_text.lines().find(|l| l.starts_with("implemented: ")).unwrap().trim_end();
+    let stamp = &stamp_line["implemented: ".len()..];
+    assert_eq!(stamp.len(), 20, "RFC 3339 UTC seconds: {stamp}");
+    assert!(stamp.ends_with('Z') && stamp.as_bytes()[10] == b'T');
+    assert_eq!(
+        new_text,
+        text.replace("status: draft\r\n", &format!("status: implemented\r\nimplemented: {stamp}\r\n")),
+        "only the status line changes and the timestamp line is added, CRLF kept"
+    );
+    // Criterion tick at the criterion line.
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": u },
+            "range": { "start": { "line": 8, "character": 8 }, "end": { "line": 8, "character": 8 } },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let tick = actions.as_array().unwrap().iter().find(|a| a["title"] == "Mark FUN-PROBE-001 satisfied [x]").unwrap();
+    let ticked = apply_edits(text, tick["edit"]["documentChanges"][0]["edits"].as_array().unwrap());
+    assert_eq!(ticked, text.replace("- [ ] FUN-PROBE-001", "- [x] FUN-PROBE-001"));
+    lsp.shutdown();
+}
+
+#[test]
+fn quick_fix_for_unknown_status_uses_the_suggestion() {
+    let root = fixture("example");
+    let (mut lsp, _) = Lsp::start(&root, caps_push(), fast());
+    let path = root.join("specs/stack/web-client.md");
+    let (u, text) = lsp.open(&path, 1);
+    let d = lsp.diagnostics(&u, |d| codes(d).contains(&"frontmatter/unknown-status".to_owned()));
+    let diag = d.iter().find(|d| d["code"] == "frontmatter/unknown-status").unwrap().clone();
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": u }, "range": diag["range"], "context": { "diagnostics": [diag], "only": ["quickfix"] } }),
+    );
+    let a = &actions.as_array().unwrap()[0];
+    assert_eq!(a["title"], "Change status to `implemented`");
+    assert_eq!(a["isPreferred"], true);
+    let fixed = apply_edits(&text, a["edit"]["documentChanges"][0]["edits"].as_array().unwrap());
+    assert_eq!(fixed, text.replacen("status: implmented", "status: implemented", 1));
+    lsp.shutdown();
+}
+
+#[test]
+fn pull_diagnostics_when_the_client_supports_them() {
+    let root = fixture("example");
+    let caps = json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } });
+    let (mut lsp, init) = Lsp::start(&root, caps, fast());
+    assert_eq!(init["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"], true);
+    let path = root.join("specs/stack/web-client.md");
+    let (u, _) = lsp.open(&path, 1);
+    let report = lsp.request("textDocument/diagnostic", json!({ "textDocument": { "uri": u } }));
+    assert_eq!(report["kind"], "full");
+    let c = codes(report["items"].as_array().unwrap());
+    assert!(c.contains(&"frontmatter/unknown-status".to_owned()), "{c:?}");
+    // The workspace report covers closed files once the index is built.
+    let mut found = false;
+    for _ in 0..100 {
+        let ws = lsp.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+        found = ws["items"].as_array().unwrap().iter().any(|i| i["uri"].as_str().unwrap().ends_with("tooling.md"));
+        if found {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(found);
+    assert!(!lsp.received.iter().any(|m| m["method"] == "textDocument/publishDiagnostics"), "no push in pull mode");
+    lsp.shutdown();
+}
+
+#[test]
+fn utf8_positions_when_negotiated() {
+    let dir = temp_copy("clean");
+    let path = dir.join("specs/functional/probe.md");
+    let text = "---\nid: FUN-PROBE\nstatus: implemented\ncreated: 2025-01-01\nimplemented: 2025-01-02\n---\n# Probe\n## Acceptance Criteria\n- [ ] FUN-PROBE-001: 😀\n";
+    std::fs::write(&path, text).unwrap();
+    let caps = json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } });
+    let (mut lsp, init) = Lsp::start(&dir, caps, fast());
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    let u = uri(&path);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 1, "text": text } }),
+    );
+    // Insert "é" (2 bytes) before the ID using a UTF-8 column.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 2 }, "contentChanges": [{ "range": { "start": { "line": 8, "character": 0 }, "end": { "line": 8, "character": 0 } }, "text": "é" }] }),
+    );
+    // "é- [ ] …" is no criterion any more; put it back with a UTF-8 range.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 3 }, "contentChanges": [{ "range": { "start": { "line": 8, "character": 0 }, "end": { "line": 8, "character": 2 } }, "text": "" }] }),
+    );
+    let d = lsp.diagnostics(&u, |d| codes(d) == ["criteria/open-in-done-spec"]);
+    assert_eq!(d[0]["range"]["start"], json!({ "line": 8, "character": 6 }));
+    lsp.shutdown();
+}
+
+#[test]
+fn hostile_positions_and_stale_versions_are_survived() {
+    let dir = temp_copy("clean");
+    let path = dir.join("specs/functional/probe.md");
+    let text = "---\nid: FUN-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# 😀\n## Acceptance Criteria\n- [ ] FUN-PROBE-001: x\n";
+    std::fs::write(&path, text).unwrap();
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    let u = uri(&path);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 5, "text": text } }),
+    );
+    // Inside the surrogate pair of 😀 (line 5, UTF-16 column 3), a reversed
+    // range, and a position far past the end.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 6 }, "contentChanges": [
+            { "range": { "start": { "line": 5, "character": 3 }, "end": { "line": 5, "character": 3 } }, "text": "A" },
+            { "range": { "start": { "line": 999, "character": 9 }, "end": { "line": 2, "character": 0 } }, "text": "" },
+            { "range": { "start": { "line": 4000000000u32, "character": 4000000000u32 }, "end": { "line": 4000000000u32, "character": 4000000000u32 } }, "text": "tail\n" }
+        ]}),
+    );
+    // Clamped: "A" lands before the emoji; the reversed range deletes from
+    // line 2 to the end, leaving an unterminated frontmatter.
+    // A stale version is refused, an unknown document is ignored.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 4 }, "contentChanges": [{ "text": "LOST" }] }),
+    );
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": "file:///nope.md", "version": 1 }, "contentChanges": [{ "text": "x" }] }),
+    );
+    // Unknown method and malformed params get errors, not a crash.
+    let r = lsp.request_raw("smaqit/nonsense", json!({}));
+    assert!(r["error"].is_object());
+    let r = lsp.request_raw("textDocument/codeAction", json!({ "bogus": true }));
+    assert!(r["error"].is_object());
+    // The server still answers, and its text is what we computed: a
+    // full-document code action shows the frontmatter is gone.
+    let acts = lsp.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": u }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [] } }),
+    );
+    assert!(acts.as_array().unwrap().is_empty(), "no transitions without a closed frontmatter: {acts}");
+    let d = lsp.diagnostics(&u, |d| codes(d).contains(&"frontmatter/unterminated".to_owned()));
+    assert!(!d.is_empty());
+    assert!(lsp.is_alive());
+    assert!(
+        lsp.received
+            .iter()
+            .any(|m| m["method"] == "window/logMessage"
+                && m["params"]["message"].as_str().unwrap_or("").contains("stale"))
+    );
+    assert_eq!(lsp.shutdown(), Some(0));
+}
+
+#[test]
+fn closing_a_document_restores_the_disk_state() {
+    let dir = temp_copy("clean");
+    let path = dir.join("specs/functional/probe.md");
+    let text = "---\nid: FUN-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# P\n## Acceptance Criteria\n- [x] FUN-PROBE-001: x\n";
+    std::fs::write(&path, text).unwrap();
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    let u = uri(&path);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 1, "text": text } }),
+    );
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 2 }, "contentChanges": [{ "text": text.replace("status: draft", "status: bogus") }] }),
+    );
+    lsp.diagnostics(&u, |d| codes(d) == ["frontmatter/unknown-status"]);
+    lsp.notify("textDocument/didClose", json!({ "textDocument": { "uri": u } }));
+    lsp.diagnostics(&u, |d| d.is_empty());
+    lsp.shutdown();
+}

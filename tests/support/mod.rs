@@ -1,0 +1,291 @@
+//! A small LSP client for end-to-end tests: spawns the real server binary
+//! and speaks JSON-RPC over its stdin/stdout.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_smaqit-ls")
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo_root().join("fixtures").join(name)
+}
+
+/// Copies a fixture project into a fresh temporary folder.
+pub fn temp_copy(name: &str) -> PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dest = std::env::temp_dir().join(format!("smaqit-e2e-{}-{n}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dest);
+    copy_dir(&fixture(name), &dest);
+    dest
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+pub fn uri(path: &Path) -> String {
+    let mut s = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => s.push(b as char),
+            _ => s.push_str(&format!("%{b:02X}")),
+        }
+    }
+    s
+}
+
+pub struct Lsp {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Every message received from the server, in order.
+    pub received: Vec<Value>,
+    /// Notifications not yet consumed by a wait.
+    pending: Vec<Value>,
+    /// Answers to give to server → client requests, by method.
+    pub config: Value,
+}
+
+impl Lsp {
+    pub fn spawn() -> Lsp {
+        let mut child = Command::new(bin())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn smaqit-ls");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = None;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        len = v.parse::<usize>().ok();
+                    }
+                }
+                let Some(len) = len else { return };
+                let mut buf = vec![0; len];
+                if r.read_exact(&mut buf).is_err() {
+                    return;
+                }
+                let Ok(v) = serde_json::from_slice::<Value>(&buf) else { return };
+                if tx.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+        Lsp { child, stdin, rx, next_id: 1, received: Vec::new(), pending: Vec::new(), config: json!({}) }
+    }
+
+    /// Spawns and initializes with `root` as the workspace folder.
+    pub fn start(root: &Path, capabilities: Value, init_options: Value) -> (Lsp, Value) {
+        let mut lsp = Lsp::spawn();
+        let result = lsp.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri(root),
+                "workspaceFolders": [{ "uri": uri(root), "name": "ws" }],
+                "capabilities": capabilities,
+                "initializationOptions": init_options,
+            }),
+        );
+        lsp.notify("initialized", json!({}));
+        (lsp, result)
+    }
+
+    pub fn send(&mut self, msg: &Value) {
+        let body = serde_json::to_string(msg).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits for its response (the whole message).
+    pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let msg = self.recv_until(deadline).unwrap_or_else(|| panic!("no response to {method}"));
+            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+                return msg;
+            }
+            self.pending.push(msg);
+        }
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let msg = self.request_raw(method, params);
+        assert!(msg.get("error").is_none(), "{method} failed: {msg}");
+        msg["result"].clone()
+    }
+
+    /// Next message, answering server → client requests on the way.
+    fn recv_until(&mut self, deadline: Instant) -> Option<Value> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let msg = match self.rx.recv_timeout(left) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+        };
+        self.received.push(msg.clone());
+        if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(|m| m.as_str())) {
+            let result = match method {
+                "workspace/configuration" => json!([self.config.clone()]),
+                "workspace/applyEdit" => json!({ "applied": true }),
+                _ => Value::Null,
+            };
+            let id = id.clone();
+            self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+        }
+        Some(msg)
+    }
+
+    /// Waits for a notification `method` whose params satisfy `pred`.
+    pub fn wait_for(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.pending.iter().position(|m| m["method"] == method && pred(&m["params"])) {
+            return self.pending.remove(i)["params"].clone();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let msg = self.recv_until(deadline).unwrap_or_else(|| panic!("timed out waiting for {method}"));
+            if msg["method"] == method && pred(&msg["params"]) {
+                return msg["params"].clone();
+            }
+            self.pending.push(msg);
+        }
+    }
+
+    /// Waits for diagnostics of `uri` that satisfy `pred`.
+    pub fn diagnostics(&mut self, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let p = self.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && pred(p["diagnostics"].as_array().map(|a| a.as_slice()).unwrap_or(&[]))
+        });
+        p["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn open(&mut self, path: &Path, version: i32) -> (String, String) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let u = uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": version, "text": text } }),
+        );
+        (u, text)
+    }
+
+    /// shutdown + exit; returns the exit status code.
+    pub fn shutdown(mut self) -> Option<i32> {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        None
+    }
+
+    pub fn is_alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Lsp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Byte offset of a UTF-16 LSP position (independent of the server's code).
+pub fn offset_utf16(text: &str, line: u64, character: u64) -> usize {
+    let mut start = 0;
+    for _ in 0..line {
+        start = text[start..].find('\n').map(|i| start + i + 1).unwrap_or(text.len());
+    }
+    let line_text = &text[start..text[start..].find('\n').map(|i| start + i).unwrap_or(text.len())];
+    let mut units = 0u64;
+    for (i, c) in line_text.char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += c.len_utf16() as u64;
+    }
+    start + line_text.len()
+}
+
+/// Applies LSP TextEdits (UTF-16 positions) to `text`.
+pub fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            let r = &e["range"];
+            let s = offset_utf16(text, r["start"]["line"].as_u64().unwrap(), r["start"]["character"].as_u64().unwrap());
+            let en = offset_utf16(text, r["end"]["line"].as_u64().unwrap(), r["end"]["character"].as_u64().unwrap());
+            (s, en, e["newText"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_owned();
+    for (s, e, t) in spans {
+        out.replace_range(s..e, &t);
+    }
+    out
+}
+
+/// UTF-16 position of a byte offset.
+pub fn position_utf16(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let character: usize = text[line_start..offset].encode_utf16().count();
+    json!({ "line": line, "character": character })
+}
+
+pub fn codes(diags: &[Value]) -> Vec<String> {
+    diags.iter().filter_map(|d| d["code"].as_str().map(str::to_owned)).collect()
+}
