@@ -6,6 +6,7 @@ use super::output::{self, Located};
 use super::{CheckArgs, Format};
 use crate::checks::{self, Finding, Severity};
 use crate::model::is_spec_path;
+use crate::text::LineIndex;
 use crate::workspace::{DEFAULT_MAX_FILE_SIZE, Workspace, find_root, read_limited};
 
 pub fn run(args: &CheckArgs) -> i32 {
@@ -68,8 +69,13 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<Located> {
     let mut out = Vec::new();
     for entry in ws.specs() {
         let Some(display) = display_path(paths, &entry.spec.path) else { continue };
-        for finding in checks::check_spec(&entry.spec, &ws) {
-            out.push(Located::new(display.clone(), entry.text.clone(), finding, &ws, paths));
+        let findings = checks::check_spec(&entry.spec, &ws);
+        if findings.is_empty() {
+            continue;
+        }
+        let index = LineIndex::new(&entry.text);
+        for finding in findings {
+            out.push(Located::new(display.clone(), &entry.text, &index, finding, &ws, paths));
         }
     }
     for (path, why) in ws.skipped() {
@@ -80,7 +86,8 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<Located> {
             }
             crate::workspace::WalkError::Unreadable(e) => ("workspace/unreadable", format!("file not checked: {e}")),
         };
-        out.push(Located::new(display, Arc::from(""), Finding::new(code, Severity::Warning, 0..0, msg), &ws, paths));
+        let finding = Finding::new(code, Severity::Warning, 0..0, msg);
+        out.push(Located::new(display, "", &LineIndex::new(""), finding, &ws, paths));
     }
     out.sort_by(|a, b| {
         a.path

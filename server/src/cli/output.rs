@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -38,10 +37,9 @@ fn line_col(text: &str, index: &LineIndex, offset: usize) -> (usize, usize) {
 }
 
 impl Located {
-    pub fn new(path: String, text: Arc<str>, finding: Finding, ws: &Workspace, paths: &[PathBuf]) -> Located {
-        let index = LineIndex::new(&text);
-        let (line, column) = line_col(&text, &index, finding.range.start);
-        let (end_line, end_column) = line_col(&text, &index, finding.range.end);
+    pub fn new(path: String, text: &str, index: &LineIndex, finding: Finding, ws: &Workspace, paths: &[PathBuf]) -> Located {
+        let (line, column) = line_col(text, index, finding.range.start);
+        let (end_line, end_column) = line_col(text, index, finding.range.end);
         let related = finding
             .related
             .iter()

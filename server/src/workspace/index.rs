@@ -105,20 +105,25 @@ impl Workspace {
         let total = files.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-        let chunk = total.div_ceil(threads).max(1);
+        // Hand each thread its files by value, so every file's text is freed
+        // as soon as it is indexed (peak memory holds one copy, not two).
+        let mut parts: Vec<Vec<_>> = (0..threads).map(|_| Vec::new()).collect();
+        for (i, f) in files.into_iter().enumerate() {
+            parts[i % threads].push(f);
+        }
         std::thread::scope(|scope| {
-            for part in files.chunks(chunk) {
+            for part in parts {
                 let done = &done;
                 scope.spawn(move || {
                     for f in part {
-                        match &f.content {
+                        match f.content {
                             Ok(text) => {
-                                self.upsert_text(f.path.clone(), Arc::from(text.as_str()));
+                                self.upsert_text(f.path, Arc::from(text));
                             }
-                            Err(e) => self.mark_skipped(f.path.clone(), e.clone()),
+                            Err(e) => self.mark_skipped(f.path, e),
                         }
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if n.is_multiple_of(64) || n == total {
+                        if n % 64 == 0 || n == total {
                             progress(n, total);
                         }
                     }
