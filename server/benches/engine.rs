@@ -35,7 +35,9 @@ fn big_spec(target: usize) -> String {
     s.push_str("## Notes\n\nprobe line [TIMESTAMP]\n\n");
     while s.len() < target {
         n += 1;
-        s.push_str(&format!("## Section {n}\n\nMore prose about 😀 notes and 保存 in section {n}, see FUN-BIG-001.\n\n"));
+        s.push_str(&format!(
+            "## Section {n}\n\nMore prose about 😀 notes and 保存 in section {n}, see FUN-BIG-001.\n\n"
+        ));
     }
     s.push_str("## Acceptance Criteria\n");
     for i in 1..=50 {
@@ -63,7 +65,10 @@ fn keystroke_latency() {
     let caps = json!({ "general": { "positionEncodings": ["utf-16"] } });
     let (mut lsp, _) = support::Lsp::start(&dir, caps, json!({ "debounceMs": 0 }));
     let u = support::uri(&path);
-    lsp.notify("textDocument/didOpen", json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 1, "text": text } }));
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 1, "text": text } }),
+    );
     lsp.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == u.as_str() && p["version"] == 1);
     let probe = text.find("probe line").unwrap();
     let mut samples = Vec::new();

@@ -12,17 +12,17 @@ pub fn criterion_actions(spec: &Spec, offset: usize) -> Vec<Action> {
         out.push(Action { title, kind: ActionKind::Refactor, edits, fixes: None, preferred: false })
     };
     if c.state != CriterionState::Satisfied {
-        push(format!("Mark {} satisfied [x]", c.id), vec![mark(c, 'x')]);
+        push(format!("Mark {} satisfied [x]", c.id), vec![mark(&c, 'x')]);
     }
     if c.state != CriterionState::Failed {
-        let mut edits = vec![mark(c, '!')];
+        let mut edits = vec![mark(&c, '!')];
         if c.note.is_none() {
             edits.push(TextEdit { range: c.range.end..c.range.end, new_text: " — FAILED: reason".into() });
         }
         push(format!("Mark {} failed [!]", c.id), edits);
     }
     if c.state != CriterionState::Open {
-        push(format!("Reset {} to open [ ]", c.id), vec![mark(c, ' ')]);
+        push(format!("Reset {} to open [ ]", c.id), vec![mark(&c, ' ')]);
     }
     out
 }
@@ -30,7 +30,7 @@ pub fn criterion_actions(spec: &Spec, offset: usize) -> Vec<Action> {
 /// "Mark all open criteria satisfied" (untestable ones stay as they are).
 pub fn mark_all_satisfied(spec: &Spec) -> Option<Action> {
     let edits: Vec<TextEdit> =
-        spec.criteria().filter(|c| c.state == CriterionState::Open && !c.untestable).map(|c| mark(c, 'x')).collect();
+        spec.criteria().filter(|c| c.state == CriterionState::Open && !c.untestable).map(|c| mark(&c, 'x')).collect();
     (!edits.is_empty()).then(|| Action {
         title: format!("Mark all {} open criteria satisfied", edits.len()),
         kind: ActionKind::Source,

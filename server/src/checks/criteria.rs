@@ -4,9 +4,9 @@ use crate::parse::CriterionState;
 
 pub fn check(spec: &Spec, ws: &dyn WorkspaceView, out: &mut Vec<Finding>) {
     let has_section =
-        spec.doc.headings().any(|h| h.level <= 2 && h.text.to_ascii_lowercase().starts_with("acceptance criteria"));
+        spec.doc.has_heading(|h| h.level <= 2 && h.text.to_ascii_lowercase().starts_with("acceptance criteria"));
     if !has_section {
-        let range = spec.doc.title().map_or(0..0, |h| h.range.clone());
+        let range = spec.doc.title().map_or(0..0, |h| h.range);
         out.push(Finding::new(
             "criteria/missing-section",
             Severity::Warning,

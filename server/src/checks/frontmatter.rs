@@ -6,11 +6,11 @@ const TIMESTAMP_KEYS: [&str; 4] = ["created", "implemented", "deployed", "valida
 
 pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
     let doc = &spec.doc;
-    for r in doc.sections.iter().flat_map(|s| s.placeholders.iter()) {
+    for r in doc.placeholders() {
         out.push(Finding::new(
             "frontmatter/template-leftover",
             Severity::Error,
-            r.clone(),
+            r,
             "template placeholder left in the spec; replace it with real content",
         ));
     }
@@ -152,9 +152,5 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
 }
 
 fn first_line_len(spec: &Spec) -> usize {
-    spec.doc
-        .sections
-        .first()
-        .and_then(|s| s.headings.first())
-        .map_or(0, |h| if h.range.start == 0 { h.range.end } else { 0 })
+    spec.doc.title().map_or(0, |h| if h.range.start == 0 { h.range.end } else { 0 })
 }

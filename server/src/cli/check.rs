@@ -73,9 +73,10 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<Located> {
         if findings.is_empty() {
             continue;
         }
-        let index = LineIndex::new(&entry.text);
+        let text = entry.text.as_str();
+        let index = LineIndex::new(&text);
         for finding in findings {
-            out.push(Located::new(display.clone(), &entry.text, &index, finding, &ws, paths));
+            out.push(Located::new(display.clone(), &text, &index, finding, &ws, paths));
         }
     }
     for (path, why) in ws.skipped() {

@@ -37,15 +37,24 @@ fn line_col(text: &str, index: &LineIndex, offset: usize) -> (usize, usize) {
 }
 
 impl Located {
-    pub fn new(path: String, text: &str, index: &LineIndex, finding: Finding, ws: &Workspace, paths: &[PathBuf]) -> Located {
+    pub fn new(
+        path: String,
+        text: &str,
+        index: &LineIndex,
+        finding: Finding,
+        ws: &Workspace,
+        paths: &[PathBuf],
+    ) -> Located {
         let (line, column) = line_col(text, index, finding.range.start);
         let (end_line, end_column) = line_col(text, index, finding.range.end);
         let related = finding
             .related
             .iter()
             .map(|r| {
-                let (line, column) =
-                    ws.get(&r.path).map_or((1, 1), |e| line_col(&e.text, &LineIndex::new(&e.text), r.range.start));
+                let (line, column) = ws.get(&r.path).map_or((1, 1), |e| {
+                    let t = e.text.as_str();
+                    line_col(&t, &LineIndex::new(&t), r.range.start)
+                });
                 let path =
                     super::check::display_path(paths, &r.path).unwrap_or_else(|| r.path.to_string_lossy().into_owned());
                 RelatedLocated { path, line, column, message: r.message.clone() }
@@ -73,27 +82,51 @@ pub fn text(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {
     )
 }
 
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    severity: &'a str,
+    code: &'a str,
+    message: &'a str,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+/// Streams the array item by item: a large workspace's findings are never
+/// all held as JSON values at once.
 pub fn json(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {
-    let items: Vec<Value> = results
-        .iter()
-        .map(|r| {
-            json!({
-                "path": r.path,
-                "line": r.line,
-                "column": r.column,
-                "end_line": r.end_line,
-                "end_column": r.end_column,
-                "severity": r.finding.severity.as_str(),
-                "code": r.finding.code,
-                "message": r.finding.message,
-                "related": r.related.iter().map(|rel| json!({
-                    "path": rel.path, "line": rel.line, "column": rel.column, "message": rel.message,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &items)?;
-    writeln!(out)
+    out.write_all(b"[")?;
+    for (i, r) in results.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
+        let item = JsonFinding {
+            path: &r.path,
+            line: r.line,
+            column: r.column,
+            end_line: r.end_line,
+            end_column: r.end_column,
+            severity: r.finding.severity.as_str(),
+            code: &r.finding.code,
+            message: &r.finding.message,
+            related: r
+                .related
+                .iter()
+                .map(|rel| JsonRelated { path: &rel.path, line: rel.line, column: rel.column, message: &rel.message })
+                .collect(),
+        };
+        serde_json::to_writer(&mut *out, &item)?;
+    }
+    out.write_all(if results.is_empty() { b"]\n" } else { b"\n]\n" })
 }
 
 pub fn sarif(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {

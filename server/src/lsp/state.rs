@@ -21,7 +21,7 @@ use crate::actions::{self, Action, ActionKind};
 use crate::checks::{self, Finding};
 use crate::model::{Spec, Status, is_spec_path, timestamp};
 use crate::parse::{ParsedDoc, parse, reparse};
-use crate::text::Document;
+use crate::text::{Document, SourceText};
 use crate::workspace::{FileEntry, Workspace, find_root, read_limited};
 
 pub struct OpenDoc {
@@ -163,7 +163,7 @@ impl State {
             if !is_spec_path(&path) {
                 return None;
             }
-            (path, Arc::<str>::from(open.doc.text()), open.parsed.clone(), open.doc.version)
+            (path, SourceText::Rope(open.doc.rope.clone()), open.parsed.clone(), open.doc.version)
         };
         Some((self.ws.upsert(path, text, parsed), version))
     }
@@ -178,13 +178,15 @@ impl State {
     pub fn diagnostics_of(&self, entry: &FileEntry) -> Vec<lsp::Diagnostic> {
         let enc = self.enc();
         let docs_url = self.settings().docs_url;
-        let lines = StrLines::new(&entry.text);
         let related = |p: &Path, f: &mut dyn FnMut(&dyn Lines)| {
             if let Some(e) = self.ws.get(p) {
-                f(&StrLines::new(&e.text));
+                with_lines(&e.text, |l| f(l));
             }
         };
-        self.findings(entry).iter().map(|f| convert::diagnostic(f, &lines, enc, &docs_url, &related)).collect()
+        let findings = self.findings(entry);
+        with_lines(&entry.text, |lines| {
+            findings.iter().map(|f| convert::diagnostic(f, lines, enc, &docs_url, &related)).collect()
+        })
     }
 
     /// Re-checks an open document (after syncing it into the index) and the
@@ -247,6 +249,9 @@ impl State {
     ) {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         serde_json::to_string(&diagnostics).unwrap_or_default().hash(&mut h);
+        // Opening a document publishes once even when nothing changed, so the
+        // client sees diagnostics tied to a version.
+        version.is_some().hash(&mut h);
         let hash = h.finish();
         if self.published.insert(uri.clone(), hash) == Some(hash) {
             return;
@@ -302,11 +307,12 @@ impl State {
         let uri = &params.text_document.uri;
         let Some(path) = uri.to_file_path() else { return Vec::new() };
         let Some(entry) = self.ws.get(&path) else { return Vec::new() };
-        let lines = StrLines::new(&entry.text);
         let enc = self.enc();
-        let range = to_byte_range(&lines, params.range, enc);
-        let actions = self.actions_for(&entry.spec, range, params);
-        actions.into_iter().map(|a| to_code_action(a, uri, None, &lines, enc, params)).collect()
+        with_lines(&entry.text, |lines| {
+            let range = to_byte_range(lines, params.range, enc);
+            let actions = self.actions_for(&entry.spec, range, params);
+            actions.into_iter().map(|a| to_code_action(a, uri, None, lines, enc, params)).collect()
+        })
     }
 
     fn actions_for(&self, spec: &Spec, range: std::ops::Range<usize>, params: &lsp::CodeActionParams) -> Vec<Action> {
@@ -370,6 +376,14 @@ impl State {
 impl Workspace {
     fn get_path_for(&self, uri: &Uri) -> Option<Arc<FileEntry>> {
         self.get(&uri.to_file_path()?)
+    }
+}
+
+/// Runs `f` with line access over an indexed text.
+fn with_lines<R>(text: &SourceText, f: impl FnOnce(&dyn Lines) -> R) -> R {
+    match text {
+        SourceText::Str(s) => f(&StrLines::new(s)),
+        SourceText::Rope(r) => f(r),
     }
 }
 

@@ -66,11 +66,11 @@ impl Spec {
         self.doc.frontmatter.as_ref()?.str_value(key)
     }
 
-    pub fn title(&self) -> Option<&str> {
-        self.doc.title().map(|h| h.text.as_str())
+    pub fn title(&self) -> Option<String> {
+        self.doc.title().map(|h| h.text)
     }
 
-    pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
+    pub fn criteria(&self) -> impl Iterator<Item = Criterion> + '_ {
         self.doc.criteria()
     }
 

@@ -12,6 +12,8 @@ mod section;
 pub use frontmatter::{FmEntry, FmValue, Frontmatter, YamlError};
 pub use section::{Cell, Criterion, CriterionState, Heading, Link, Section, Table};
 
+use std::sync::Arc;
+
 use std::ops::Range;
 
 use crate::text::{Edit, TextSource};
@@ -22,7 +24,7 @@ pub struct ParsedDoc {
     pub frontmatter: Option<Frontmatter>,
     /// Contiguous, non-empty, covering the body (everything after the
     /// frontmatter) exactly.
-    pub sections: Vec<Section>,
+    pub sections: Vec<SectionRef>,
     pub len: usize,
 }
 
@@ -31,27 +33,68 @@ impl ParsedDoc {
         self.frontmatter.as_ref().map_or(0, |f| f.range.end)
     }
 
-    pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
-        self.sections.iter().flat_map(|s| s.criteria.iter())
+    /// Acceptance criteria, with absolute ranges.
+    pub fn criteria(&self) -> impl Iterator<Item = Criterion> + '_ {
+        self.sections.iter().flat_map(|s| s.section.criteria.iter().map(|c| c.absolute(s.start)))
     }
 
-    pub fn links(&self) -> impl Iterator<Item = &Link> {
-        self.sections.iter().flat_map(|s| s.links.iter())
+    /// Reference links, with absolute ranges.
+    pub fn links(&self) -> impl Iterator<Item = Link> + '_ {
+        self.sections.iter().flat_map(|s| s.section.links.iter().map(|l| l.absolute(s.start)))
     }
 
-    pub fn headings(&self) -> impl Iterator<Item = &Heading> {
-        self.sections.iter().flat_map(|s| s.headings.iter())
+    /// Headings, with absolute ranges.
+    pub fn headings(&self) -> impl Iterator<Item = Heading> + '_ {
+        self.sections.iter().flat_map(|s| s.section.headings.iter().map(|h| h.absolute(s.start)))
+    }
+
+    /// Whether some heading satisfies `pred` (without copying any).
+    pub fn has_heading(&self, pred: impl Fn(&Heading) -> bool) -> bool {
+        self.sections.iter().any(|s| s.section.headings.iter().any(&pred))
+    }
+
+    /// ID mentions (ranges expanded), with absolute ranges.
+    pub fn mentions(&self) -> impl Iterator<Item = crate::model::ids::IdToken> + '_ {
+        self.sections.iter().flat_map(|s| s.section.mentions.iter().map(|m| section::absolute_id(m, s.start)))
+    }
+
+    /// Tables, with absolute ranges.
+    pub fn tables(&self) -> impl Iterator<Item = Table> + '_ {
+        self.sections.iter().flat_map(|s| s.section.tables.iter().map(|t| t.absolute(s.start)))
+    }
+
+    /// Template leftovers in the body, with absolute ranges.
+    pub fn placeholders(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.sections.iter().flat_map(|s| s.section.placeholders.iter().map(|r| section::absolute_range(r, s.start)))
     }
 
     /// The first level-1 heading, the spec's title.
-    pub fn title(&self) -> Option<&Heading> {
-        self.headings().find(|h| h.level == 1)
+    pub fn title(&self) -> Option<Heading> {
+        self.sections.iter().find_map(|s| s.section.headings.iter().find(|h| h.level == 1).map(|h| h.absolute(s.start)))
     }
 
     /// Index of the section containing `offset`.
     pub fn section_at(&self, offset: usize) -> Option<usize> {
-        let i = self.sections.partition_point(|s| s.range.start <= offset);
+        let i = self.sections.partition_point(|s| s.start <= offset);
         i.checked_sub(1)
+    }
+}
+
+/// A section placed in its document: shared, so that unchanged sections
+/// cost a pointer copy when the document is cloned or shifted by an edit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SectionRef {
+    pub start: usize,
+    pub section: Arc<Section>,
+}
+
+impl SectionRef {
+    fn new(start: usize, section: Section) -> SectionRef {
+        SectionRef { start, section: Arc::new(section) }
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.start + self.section.len
     }
 }
 
@@ -67,7 +110,7 @@ pub fn parse<S: TextSource + ?Sized>(text: &S) -> ParsedDoc {
         None => 0,
     };
     cut::cut(text, body_start, &mut |range| {
-        doc.sections.push(section::parse_section(text, range));
+        doc.sections.push(SectionRef::new(range.start, section::parse_section(text, range)));
         true
     });
     doc
@@ -89,24 +132,20 @@ pub fn reparse<S: TextSource + ?Sized>(old: ParsedDoc, text: &S, edit: &Edit) ->
     // edit on a heading line can merge its section into the previous one.
     let line_start = text.line_start(edit.range.start);
     let first = old.section_at(line_start.saturating_sub(1)).unwrap_or(0);
-    let recut_start = old.sections[first].range.start.max(old.body_start());
+    let recut_start = old.sections[first].start.max(old.body_start());
     let mut old_sections = old.sections;
-    let tail: Vec<Section> = old_sections.split_off(first);
+    let tail: Vec<SectionRef> = old_sections.split_off(first);
     let mut sections = old_sections;
 
     // Old section starts at or after the edit's end map to positions in the
     // new text that are followed by unchanged text: once the new cut reaches
     // one of them, it would carry on exactly as the old one did.
-    let sync_points: Vec<usize> = tail
-        .iter()
-        .map(|s| s.range.start)
-        .filter(|&s| s >= edit.range.end)
-        .map(|s| (s as isize + delta) as usize)
-        .collect();
+    let sync_points: Vec<usize> =
+        tail.iter().map(|s| s.start).filter(|&s| s >= edit.range.end).map(|s| (s as isize + delta) as usize).collect();
     let mut sync_at: Option<usize> = None;
     cut::cut(text, recut_start, &mut |range| {
         let end = range.end;
-        sections.push(section::parse_section(text, range));
+        sections.push(SectionRef::new(range.start, section::parse_section(text, range)));
         if sync_points.binary_search(&end).is_ok() {
             sync_at = Some(end);
             return false;
@@ -115,8 +154,8 @@ pub fn reparse<S: TextSource + ?Sized>(old: ParsedDoc, text: &S, edit: &Edit) ->
     });
     if let Some(sync) = sync_at {
         let old_sync = (sync as isize - delta) as usize;
-        for mut s in tail.into_iter().filter(|s| s.range.start >= old_sync) {
-            s.shift(delta);
+        for mut s in tail.into_iter().filter(|s| s.start >= old_sync) {
+            s.start = (s.start as isize + delta) as usize;
             sections.push(s);
         }
     }
@@ -130,12 +169,6 @@ fn first_line_end<S: TextSource + ?Sized>(text: &S) -> usize {
         false
     });
     end
-}
-
-/// Shifts a range that lies after an edit.
-pub(crate) fn shift(r: &mut Range<usize>, delta: isize) {
-    r.start = (r.start as isize + delta) as usize;
-    r.end = (r.end as isize + delta) as usize;
 }
 
 #[cfg(test)]

@@ -1,18 +1,20 @@
 //! One top-level section of a spec body: its headings, reference links, ID
-//! mentions, acceptance criteria and tables, with absolute byte ranges.
+//! mentions, acceptance criteria and tables. Offsets inside a `Section` are
+//! relative to the section's start, so an edit elsewhere never touches it:
+//! the document shares it (`Arc`) and only moves its start.
 
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::cut::{Fence, heading_level};
-use super::shift;
 use crate::model::ids::{self, IdToken};
 use crate::text::TextSource;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Section {
-    pub range: Range<usize>,
+    /// Length in bytes; every range below is relative to the section start.
+    pub len: usize,
     /// Every ATX heading in the section, the section's own first.
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
@@ -101,42 +103,72 @@ impl Table {
     }
 }
 
+/// Moves a relative range to absolute coordinates.
+fn at(r: &Range<usize>, base: usize) -> Range<usize> {
+    r.start + base..r.end + base
+}
+
+impl Heading {
+    pub fn absolute(&self, base: usize) -> Heading {
+        Heading { range: at(&self.range, base), ..self.clone() }
+    }
+}
+
+impl Link {
+    pub fn absolute(&self, base: usize) -> Link {
+        Link {
+            label_range: at(&self.label_range, base),
+            target_range: at(&self.target_range, base),
+            range: at(&self.range, base),
+            ..self.clone()
+        }
+    }
+}
+
+impl Criterion {
+    pub fn absolute(&self, base: usize) -> Criterion {
+        Criterion {
+            id_range: at(&self.id_range, base),
+            mark_range: at(&self.mark_range, base),
+            range: at(&self.range, base),
+            ..self.clone()
+        }
+    }
+}
+
+impl Table {
+    pub fn absolute(&self, base: usize) -> Table {
+        let cell = |c: &Cell| Cell { text: c.text.clone(), range: at(&c.range, base) };
+        Table {
+            range: at(&self.range, base),
+            under: self.under.clone(),
+            header: self.header.iter().map(cell).collect(),
+            rows: self.rows.iter().map(|r| r.iter().map(cell).collect()).collect(),
+        }
+    }
+}
+
+pub(crate) fn absolute_id(t: &IdToken, base: usize) -> IdToken {
+    IdToken { id: t.id.clone(), range: at(&t.range, base) }
+}
+
+pub(crate) fn absolute_range(r: &Range<usize>, base: usize) -> Range<usize> {
+    at(r, base)
+}
+
 impl Section {
     pub fn heading(&self) -> Option<&Heading> {
-        self.headings.first().filter(|h| h.range.start == self.range.start && h.level <= 2)
-    }
-
-    pub(crate) fn shift(&mut self, delta: isize) {
-        shift(&mut self.range, delta);
-        self.headings.iter_mut().for_each(|h| shift(&mut h.range, delta));
-        for l in &mut self.links {
-            shift(&mut l.label_range, delta);
-            shift(&mut l.target_range, delta);
-            shift(&mut l.range, delta);
-        }
-        self.mentions.iter_mut().for_each(|m| shift(&mut m.range, delta));
-        for c in &mut self.criteria {
-            shift(&mut c.id_range, delta);
-            shift(&mut c.mark_range, delta);
-            shift(&mut c.range, delta);
-        }
-        for t in &mut self.tables {
-            shift(&mut t.range, delta);
-            for cell in t.header.iter_mut().chain(t.rows.iter_mut().flatten()) {
-                shift(&mut cell.range, delta);
-            }
-        }
-        self.placeholders.iter_mut().for_each(|r| shift(r, delta));
+        self.headings.first().filter(|h| h.range.start == 0 && h.level <= 2)
     }
 }
 
 const PLACEHOLDERS: [&str; 2] = ["[PLACEHOLDER]", "[TIMESTAMP]"];
 
 pub fn parse_section<S: TextSource + ?Sized>(source: &S, range: Range<usize>) -> Section {
-    let base = range.start;
     let text = source.slice(range.clone());
     let text: &str = &text;
-    let mut s = Section { range, ..Default::default() };
+    let base = 0;
+    let mut s = Section { len: range.end - range.start, ..Default::default() };
     scan_lines(text, base, &mut s);
     scan_markdown(text, base, &mut s);
     // Mentions: every ID not inside a link label or a criterion definition.

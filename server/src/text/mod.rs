@@ -42,6 +42,36 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     o
 }
 
+/// The text a model was parsed from: a shared string (files on disk) or a
+/// rope snapshot (open documents; cloning a rope is O(1), so indexing an
+/// open document never copies it).
+#[derive(Clone, Debug)]
+pub enum SourceText {
+    Str(std::sync::Arc<str>),
+    Rope(ropey::Rope),
+}
+
+impl SourceText {
+    /// The whole text; borrowed unless it is a rope.
+    pub fn as_str(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            SourceText::Str(s) => std::borrow::Cow::Borrowed(s),
+            SourceText::Rope(r) => std::borrow::Cow::Owned(r.to_string()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            SourceText::Str(s) => s.len(),
+            SourceText::Rope(r) => r.len_bytes(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// An open document: a rope (cheap edits anywhere in large files) and the
 /// version the client gave it.
 #[derive(Clone, Debug)]

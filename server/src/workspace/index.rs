@@ -8,12 +8,13 @@ use super::walk::{WalkError, WalkOptions, walk};
 use crate::checks::WorkspaceView;
 use crate::model::{Spec, is_spec_path};
 use crate::parse::{ParsedDoc, parse};
+use crate::text::SourceText;
 
 /// An indexed spec: its model and the text it was parsed from.
 #[derive(Debug)]
 pub struct FileEntry {
     pub spec: Spec,
-    pub text: Arc<str>,
+    pub text: SourceText,
 }
 
 /// The index. Shared between the LSP's tasks; every map is concurrent.
@@ -32,7 +33,7 @@ impl Workspace {
     }
 
     /// Adds or replaces a spec from its text and (possibly incremental) parse.
-    pub fn upsert(&self, path: PathBuf, text: Arc<str>, doc: ParsedDoc) -> Arc<FileEntry> {
+    pub fn upsert(&self, path: PathBuf, text: SourceText, doc: ParsedDoc) -> Arc<FileEntry> {
         let root = super::find_root(&path);
         let entry = Arc::new(FileEntry { spec: Spec::new(path.clone(), root, doc), text });
         let old = self.specs.insert(path.clone(), entry.clone());
@@ -47,7 +48,7 @@ impl Workspace {
     /// Parses `text` and indexes it.
     pub fn upsert_text(&self, path: PathBuf, text: Arc<str>) -> Arc<FileEntry> {
         let doc = parse(&*text);
-        self.upsert(path, text, doc)
+        self.upsert(path, SourceText::Str(text), doc)
     }
 
     pub fn remove(&self, path: &Path) -> Option<Arc<FileEntry>> {
