@@ -124,7 +124,7 @@ impl Workspace {
                             Err(e) => self.mark_skipped(f.path, e),
                         }
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if n % 64 == 0 || n == total {
+                        if n.is_multiple_of(64) || n == total {
                             progress(n, total);
                         }
                     }
