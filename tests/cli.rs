@@ -34,7 +34,7 @@ fn expected_rows() -> Vec<(String, usize, String)> {
 }
 
 /// Families whose checks have landed; rows of other families wait for theirs.
-const FAMILIES: &[&str] = &["frontmatter", "criteria"];
+const FAMILIES: &[&str] = &["frontmatter", "criteria", "ref", "spec", "lifecycle", "coverage", "boundary", "secret"];
 
 #[test]
 fn check_example_reports_every_planted_problem_and_nothing_else() {
@@ -53,7 +53,7 @@ fn check_example_reports_every_planted_problem_and_nothing_else() {
         .into_iter()
         .filter(|(_, _, c)| FAMILIES.iter().any(|fam| c.starts_with(&format!("{fam}/"))))
         .collect();
-    assert!(expected.len() >= 26, "README table parsed: {}", expected.len());
+    assert!(expected.len() >= 42, "README table parsed: {}", expected.len());
     let mut got_sorted = got.clone();
     got_sorted.sort();
     expected.sort();
@@ -188,4 +188,29 @@ fn plan_matches_the_smaqit_cli() {
     let (_, out, _) = run(&["plan", "--phase=validate", "--verbose", "--regen"], &clean);
     assert!(out.starts_with("REGENERATION MODE: All specs marked for reprocessing\n"));
     assert!(out.contains("→regen]"));
+}
+
+/// A planted credential must never leave the process in any output format.
+#[test]
+fn secret_values_never_reach_any_output() {
+    let dir = temp_copy("clean");
+    // Built at run time so the source holds no credential-shaped literal.
+    let canary = format!("ghp_{}", "Zq8rT2wX9mK4vB7nL1pQ5sD3fG6hJ0aYcE2u");
+    let password = format!("Canary{}Deploy!", 7311);
+    std::fs::write(
+        dir.join("deploy.env"),
+        format!("GITHUB_TOKEN={canary}\nDB_PASSWORD={password}\nAPI_URL=postgres://app:{password}@db:5432/app\n"),
+    )
+    .unwrap();
+    for format in ["text", "json", "sarif"] {
+        let (code, out, err) = run(&["check", ".", "--format", format], &dir);
+        assert_eq!(code, 1, "{format}: the planted secrets are errors");
+        assert!(out.contains("secret/github-token"), "{format}: {out}");
+        for leak in [&canary, &password, &canary[4..20].to_owned()] {
+            assert!(!out.contains(leak.as_str()) && !err.contains(leak.as_str()), "{format} output leaks a secret");
+        }
+    }
+    let (_, out, _) = run(&["check", ".", "--only", "secrets"], &dir);
+    assert!(out.lines().filter(|l| l.contains("error[secret/")).count() >= 3, "{out}");
+    assert!(!out.contains("[criteria/"));
 }

@@ -62,9 +62,9 @@ fn did_open_publishes_each_family_with_related_information() {
 #[test]
 fn incremental_edits_with_emoji_place_diagnostics_in_utf16() {
     let dir = temp_copy("clean");
-    let path = dir.join("specs/functional/probe.md");
+    let path = dir.join("specs/business/probe.md");
     let mut text = String::from(
-        "---\nid: FUN-PROBE\nstatus: implemented\ncreated: 2025-01-01T00:00:00Z\nimplemented: 2025-01-02T00:00:00Z\n---\n# Probe\n\n## Acceptance Criteria\n- [x] FUN-PROBE-001: works\n",
+        "---\nid: BUS-PROBE\nstatus: implemented\ncreated: 2025-01-01T00:00:00Z\nimplemented: 2025-01-02T00:00:00Z\n---\n# Probe\n\n## Acceptance Criteria\n- [x] BUS-PROBE-001: works\n",
     );
     std::fs::write(&path, &text).unwrap();
     let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
@@ -76,7 +76,7 @@ fn incremental_edits_with_emoji_place_diagnostics_in_utf16() {
     lsp.diagnostics(&u, |d| d.is_empty());
     // Type a new open criterion after emoji and CJK, in three keystrokes.
     let mut version = 1;
-    for piece in ["- [ ] 😀保存 ", "FUN-PROBE", "-002: 📝 more\n"] {
+    for piece in ["- [ ] 😀保存 ", "BUS-PROBE", "-002: 📝 more\n"] {
         let at = text.len();
         let pos = position_utf16(&text, at);
         version += 1;
@@ -89,11 +89,11 @@ fn incremental_edits_with_emoji_place_diagnostics_in_utf16() {
         );
         text.push_str(piece);
     }
-    // `- [ ] 😀保存 FUN-PROBE-002` is not a criterion (text before the ID),
+    // `- [ ] 😀保存 BUS-PROBE-002` is not a criterion (text before the ID),
     // so fix it into one: delete the emoji run, keeping the ID.
     let line_start = text.rfind("- [ ] 😀").unwrap();
     let junk_start = line_start + "- [ ] ".len();
-    let junk_end = text.find("FUN-PROBE-002").unwrap();
+    let junk_end = text.find("BUS-PROBE-002").unwrap();
     version += 1;
     lsp.notify(
         "textDocument/didChange",
@@ -105,9 +105,9 @@ fn incremental_edits_with_emoji_place_diagnostics_in_utf16() {
     text.replace_range(junk_start..junk_end, "");
     let d = lsp.diagnostics(&u, |d| codes(d) == ["criteria/open-in-done-spec"]);
     let r = &d[0]["range"];
-    let id_at = text.find("FUN-PROBE-002").unwrap();
+    let id_at = text.find("BUS-PROBE-002").unwrap();
     assert_eq!(r["start"], position_utf16(&text, id_at));
-    assert_eq!(r["end"], position_utf16(&text, id_at + "FUN-PROBE-002".len()));
+    assert_eq!(r["end"], position_utf16(&text, id_at + "BUS-PROBE-002".len()));
     // An emoji and CJK before a finding on the same line: UTF-16 columns
     // count the emoji as two units.
     for piece in ["Notes 😀保存 ", "[TIMESTAMP] 🚀\n"] {
@@ -134,8 +134,8 @@ fn incremental_edits_with_emoji_place_diagnostics_in_utf16() {
 #[test]
 fn code_action_transition_applies_as_a_versioned_edit() {
     let dir = temp_copy("clean");
-    let path = dir.join("specs/functional/probe.md");
-    let text = "---\r\nid: FUN-PROBE # keep me\r\nstatus: draft\r\ncreated: 2025-01-01\r\n---\r\n# Probe\r\n\r\n## Acceptance Criteria\r\n- [ ] FUN-PROBE-001: works\r\n";
+    let path = dir.join("specs/business/probe.md");
+    let text = "---\r\nid: BUS-PROBE # keep me\r\nstatus: draft\r\ncreated: 2025-01-01\r\n---\r\n# Probe\r\n\r\n## Acceptance Criteria\r\n- [ ] BUS-PROBE-001: works\r\n";
     std::fs::write(&path, text).unwrap();
     let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
     let u = uri(&path);
@@ -182,9 +182,9 @@ fn code_action_transition_applies_as_a_versioned_edit() {
             "context": { "diagnostics": [] }
         }),
     );
-    let tick = actions.as_array().unwrap().iter().find(|a| a["title"] == "Mark FUN-PROBE-001 satisfied [x]").unwrap();
+    let tick = actions.as_array().unwrap().iter().find(|a| a["title"] == "Mark BUS-PROBE-001 satisfied [x]").unwrap();
     let ticked = apply_edits(text, tick["edit"]["documentChanges"][0]["edits"].as_array().unwrap());
-    assert_eq!(ticked, text.replace("- [ ] FUN-PROBE-001", "- [x] FUN-PROBE-001"));
+    assert_eq!(ticked, text.replace("- [ ] BUS-PROBE-001", "- [x] BUS-PROBE-001"));
     lsp.shutdown();
 }
 
@@ -238,8 +238,8 @@ fn pull_diagnostics_when_the_client_supports_them() {
 #[test]
 fn utf8_positions_when_negotiated() {
     let dir = temp_copy("clean");
-    let path = dir.join("specs/functional/probe.md");
-    let text = "---\nid: FUN-PROBE\nstatus: implemented\ncreated: 2025-01-01\nimplemented: 2025-01-02\n---\n# Probe\n## Acceptance Criteria\n- [ ] FUN-PROBE-001: 😀\n";
+    let path = dir.join("specs/business/probe.md");
+    let text = "---\nid: BUS-PROBE\nstatus: implemented\ncreated: 2025-01-01\nimplemented: 2025-01-02\n---\n# Probe\n## Acceptance Criteria\n- [ ] BUS-PROBE-001: 😀\n";
     std::fs::write(&path, text).unwrap();
     let caps = json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } });
     let (mut lsp, init) = Lsp::start(&dir, caps, fast());
@@ -267,8 +267,8 @@ fn utf8_positions_when_negotiated() {
 #[test]
 fn hostile_positions_and_stale_versions_are_survived() {
     let dir = temp_copy("clean");
-    let path = dir.join("specs/functional/probe.md");
-    let text = "---\nid: FUN-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# 😀\n## Acceptance Criteria\n- [ ] FUN-PROBE-001: x\n";
+    let path = dir.join("specs/business/probe.md");
+    let text = "---\nid: BUS-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# 😀\n## Acceptance Criteria\n- [ ] BUS-PROBE-001: x\n";
     std::fs::write(&path, text).unwrap();
     let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
     let u = uri(&path);
@@ -324,8 +324,8 @@ fn hostile_positions_and_stale_versions_are_survived() {
 #[test]
 fn closing_a_document_restores_the_disk_state() {
     let dir = temp_copy("clean");
-    let path = dir.join("specs/functional/probe.md");
-    let text = "---\nid: FUN-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# P\n## Acceptance Criteria\n- [x] FUN-PROBE-001: x\n";
+    let path = dir.join("specs/business/probe.md");
+    let text = "---\nid: BUS-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# P\n## Acceptance Criteria\n- [x] BUS-PROBE-001: x\n";
     std::fs::write(&path, text).unwrap();
     let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
     let u = uri(&path);

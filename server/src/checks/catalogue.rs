@@ -35,6 +35,24 @@ pub const CATALOGUE: &[CodeInfo] = &[
     c("criteria/duplicate-id", Error, "A criterion ID is defined more than once in the workspace."),
     c("criteria/id-mismatch", Warning, "A criterion ID does not start with its spec's ID."),
     c("criteria/missing-section", Warning, "The spec has no `## Acceptance Criteria` section."),
+    c("ref/broken-target", Error, "A reference link points at a file that does not exist."),
+    c("ref/label-mismatch", Error, "A reference link's label is not the target spec's ID."),
+    c("ref/unknown-id", Warning, "An ID is defined by no spec or criterion."),
+    c("spec/duplicate-id", Error, "Two spec files share one ID."),
+    c(
+        "ref/forbidden-direction",
+        Error,
+        "A reference points downstream, out of Business, or sideways outside Foundation Reference.",
+    ),
+    c("ref/deprecated-target", Warning, "An active spec references a deprecated spec."),
+    c("lifecycle/ahead-of-upstream", Warning, "A spec claims more progress than an upstream spec it builds on."),
+    c("ref/missing-references", Warning, "A non-Business spec has no `## References` section."),
+    c("coverage/gap", Warning, "A testable Functional criterion is mapped by no Coverage spec."),
+    c("coverage/gap-summary", Info, "The unmapped criteria of the Functional specs a Coverage spec references."),
+    c("coverage/unknown-id", Warning, "A Coverage Map row names an ID that does not exist."),
+    c("coverage/summary-mismatch", Warning, "A Coverage Summary row disagrees with the map."),
+    c("boundary/business-technology", Hint, "A Business spec names a technology."),
+    c("boundary/stack-hosting", Hint, "A Stack spec names hosting or a cloud provider."),
     c("workspace/file-too-large", Warning, "A file was skipped because it is larger than the size limit."),
     c("workspace/unreadable", Warning, "A file could not be read (permissions or invalid UTF-8)."),
 ];
@@ -45,6 +63,10 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 
 /// Anchor of a code in `docs/diagnostics.md`, for `codeDescription` links.
 pub fn anchor(code: &str) -> String {
+    // All `secret/<detector>` codes share one section.
+    if code.starts_with("secret/") {
+        return "secretdetector".into();
+    }
     code.replace('/', "").to_ascii_lowercase()
 }
 

@@ -1,8 +1,9 @@
-use super::{Finding, Related, Severity, WorkspaceView};
+use super::{Finding, Related, Severity};
 use crate::model::{Spec, ids};
 use crate::parse::CriterionState;
+use crate::workspace::Workspace;
 
-pub fn check(spec: &Spec, ws: &dyn WorkspaceView, out: &mut Vec<Finding>) {
+pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     let has_section =
         spec.doc.has_heading(|h| h.level <= 2 && h.text.to_ascii_lowercase().starts_with("acceptance criteria"));
     if !has_section {

@@ -2,14 +2,20 @@
 //! [`Finding`]s. One module per family; every code is listed in
 //! [`catalogue::CATALOGUE`] and documented in `docs/diagnostics.md`.
 
+mod boundary;
 pub mod catalogue;
+mod coverage;
 mod criteria;
 mod frontmatter;
+pub mod references;
+pub mod secrets;
 
 use std::ops::Range;
 use std::path::PathBuf;
 
 use crate::model::Spec;
+use crate::text::SourceText;
+use crate::workspace::{FileEntry, IacEntry, Workspace};
 
 pub use catalogue::{CATALOGUE, CodeInfo};
 
@@ -78,26 +84,47 @@ impl Finding {
     }
 }
 
-/// What per-spec checks may ask of the rest of the workspace.
-pub trait WorkspaceView {
-    /// Every place a criterion ID is defined: (path, range of the ID).
-    fn criterion_definitions(&self, id: &str) -> Vec<(PathBuf, Range<usize>)>;
+/// All findings of an indexed spec: the spec checks plus its secrets.
+pub fn check_entry(entry: &FileEntry, ws: &Workspace) -> Vec<Finding> {
+    let mut out = check_spec(&entry.spec, &entry.text, ws);
+    if !entry.secrets.is_empty() {
+        let allow = allowlist_for(&entry.spec.path, ws);
+        secrets::check(&entry.text.as_str(), &entry.secrets, &allow, &mut out);
+        sort(&mut out);
+    }
+    out
 }
 
-/// A view for checking a file on its own.
-pub struct NoWorkspace;
+/// All findings of an indexed IaC/config file.
+pub fn check_iac(entry: &IacEntry, ws: &Workspace) -> Vec<Finding> {
+    if entry.secrets.is_empty() {
+        return Vec::new();
+    }
+    let allow = allowlist_for(&entry.path, ws);
+    let mut out = secrets::check_file(&entry.path, &entry.text.as_str(), &entry.secrets, &allow);
+    sort(&mut out);
+    out
+}
 
-impl WorkspaceView for NoWorkspace {
-    fn criterion_definitions(&self, _id: &str) -> Vec<(PathBuf, Range<usize>)> {
-        Vec::new()
+fn allowlist_for(path: &std::path::Path, ws: &Workspace) -> std::sync::Arc<std::collections::HashSet<String>> {
+    match crate::workspace::find_root(path) {
+        Some(root) => ws.allowlist(&root),
+        None => Default::default(),
     }
 }
 
+fn sort(out: &mut [Finding]) {
+    out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then_with(|| a.code.cmp(&b.code)));
+}
+
 /// All per-spec findings of the core checks, sorted by position.
-pub fn check_spec(spec: &Spec, ws: &dyn WorkspaceView) -> Vec<Finding> {
+pub fn check_spec(spec: &Spec, text: &SourceText, ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     frontmatter::check(spec, &mut out);
     criteria::check(spec, ws, &mut out);
-    out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then_with(|| a.code.cmp(&b.code)));
+    references::check(spec, ws, &mut out);
+    coverage::check(spec, ws, &mut out);
+    boundary::check(spec, text, &mut out);
+    sort(&mut out);
     out
 }

@@ -1,11 +1,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::output::{self, Located};
 use super::{CheckArgs, Format};
 use crate::checks::{self, Finding, Severity};
-use crate::model::is_spec_path;
 use crate::text::LineIndex;
 use crate::workspace::{DEFAULT_MAX_FILE_SIZE, Workspace, find_root, read_limited};
 
@@ -20,11 +18,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     let results = check_paths(&paths);
     let results: Vec<Located> = results
         .into_iter()
-        .filter(|r| {
-            args.only
-                .as_deref()
-                .is_none_or(|only| r.finding.code.starts_with(&format!("{only}/")) || r.finding.code == only)
-        })
+        .filter(|r| args.only.as_deref().is_none_or(|only| in_family(&r.finding.code, only)))
         .collect();
     let has_error = results.iter().any(|r| r.finding.severity == Severity::Error);
     let stdout = std::io::stdout();
@@ -43,6 +37,13 @@ pub fn run(args: &CheckArgs) -> i32 {
     i32::from(has_error)
 }
 
+/// Whether `code` belongs to the family named on the command line
+/// (`secrets` is accepted for `secret/…`).
+fn in_family(code: &str, only: &str) -> bool {
+    let only = if only == "secrets" { "secret" } else { only };
+    code == only || code.strip_prefix(only).is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Indexes every project touched by `paths` and returns the findings of the
 /// files under `paths`, sorted by display path and position.
 pub fn check_paths(paths: &[PathBuf]) -> Vec<Located> {
@@ -58,18 +59,33 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<Located> {
     }
     let folders: Vec<PathBuf> = roots.iter().filter(|r| r.is_dir()).cloned().collect();
     ws.index_folders(&folders, DEFAULT_MAX_FILE_SIZE, &|_, _| {});
+    // A file named on the command line is checked even when the walk would
+    // not pick it (no project root, or a name the index does not know).
     for p in paths.iter().filter(|p| p.is_file()) {
-        if let Ok(text) = read_limited(p, DEFAULT_MAX_FILE_SIZE)
-            && is_spec_path(p)
-            && ws.get(&abs(p)).is_none()
+        let a = abs(p);
+        if ws.get(&a).is_none()
+            && ws.get_iac(&a).is_none()
+            && let Ok(text) = read_limited(p, DEFAULT_MAX_FILE_SIZE)
         {
-            ws.upsert_text(abs(p), Arc::from(text));
+            ws.upsert_file(a, text);
         }
     }
     let mut out = Vec::new();
     for entry in ws.specs() {
         let Some(display) = display_path(paths, &entry.spec.path) else { continue };
-        let findings = checks::check_spec(&entry.spec, &ws);
+        let findings = checks::check_entry(&entry, &ws);
+        if findings.is_empty() {
+            continue;
+        }
+        let text = entry.text.as_str();
+        let index = LineIndex::new(&text);
+        for finding in findings {
+            out.push(Located::new(display.clone(), &text, &index, finding, &ws, paths));
+        }
+    }
+    for entry in ws.iac_files() {
+        let Some(display) = display_path(paths, &entry.path) else { continue };
+        let findings = checks::check_iac(&entry, &ws);
         if findings.is_empty() {
             continue;
         }
@@ -81,12 +97,7 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<Located> {
     }
     for (path, why) in ws.skipped() {
         let Some(display) = display_path(paths, &path) else { continue };
-        let (code, msg) = match &why {
-            crate::workspace::WalkError::TooLarge { size, limit } => {
-                ("workspace/file-too-large", format!("file not checked: {size} bytes is over the {limit}-byte limit"))
-            }
-            crate::workspace::WalkError::Unreadable(e) => ("workspace/unreadable", format!("file not checked: {e}")),
-        };
+        let Some((code, msg)) = why.describe() else { continue };
         let finding = Finding::new(code, Severity::Warning, 0..0, msg);
         out.push(Located::new(display, "", &LineIndex::new(""), finding, &ws, paths));
     }

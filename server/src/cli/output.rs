@@ -130,14 +130,23 @@ pub fn json(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {
 }
 
 pub fn sarif(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {
-    let rules: Vec<Value> = catalogue::CATALOGUE
+    // The catalogue, plus one rule per secret detector that fired.
+    let mut rule_ids: Vec<(String, String, Severity)> =
+        catalogue::CATALOGUE.iter().map(|c| (c.code.to_owned(), c.summary.to_owned(), c.severity)).collect();
+    for r in results {
+        if !rule_ids.iter().any(|(id, _, _)| *id == r.finding.code) {
+            let what = r.finding.code.trim_start_matches("secret/").replace('-', " ");
+            rule_ids.push((r.finding.code.clone(), format!("A hardcoded secret ({what})."), r.finding.severity));
+        }
+    }
+    let rules: Vec<Value> = rule_ids
         .iter()
-        .map(|c| {
+        .map(|(id, summary, severity)| {
             json!({
-                "id": c.code,
-                "shortDescription": { "text": c.summary },
-                "helpUri": format!("https://github.com/smaqit/smaqit-ls/blob/main/docs/diagnostics.md#{}", catalogue::anchor(c.code)),
-                "defaultConfiguration": { "level": level(c.severity) },
+                "id": id,
+                "shortDescription": { "text": summary },
+                "helpUri": format!("https://github.com/smaqit/smaqit-ls/blob/main/docs/diagnostics.md#{}", catalogue::anchor(id)),
+                "defaultConfiguration": { "level": level(*severity) },
             })
         })
         .collect();
@@ -150,7 +159,7 @@ pub fn sarif(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {
                 "message": { "text": r.finding.message },
                 "locations": [location(&r.path, r.line, r.column, Some((r.end_line, r.end_column)))],
             });
-            if let Some(i) = catalogue::CATALOGUE.iter().position(|c| c.code == r.finding.code) {
+            if let Some(i) = rule_ids.iter().position(|(id, _, _)| *id == r.finding.code) {
                 v["ruleIndex"] = json!(i);
             }
             if !r.related.is_empty() {

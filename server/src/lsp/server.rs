@@ -9,7 +9,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::position::Encoding;
 use super::settings::Settings;
-use super::state::{Publish, State};
+use super::state::{Indexed, Publish, State};
 use crate::model::Status;
 
 pub struct Backend {
@@ -361,18 +361,23 @@ impl LanguageServer for Backend {
         let state = self.state.clone();
         let items = tokio::task::spawn_blocking(move || {
             state
-                .ws
-                .specs()
-                .iter()
-                .filter(|e| !state.is_open_path(&e.spec.path))
+                .all_indexed()
+                .into_iter()
                 .filter_map(|e| {
-                    let uri = super::convert::uri_of(&e.spec.path)?;
+                    let path = match &e {
+                        Indexed::Spec(f) => f.spec.path.clone(),
+                        Indexed::Iac(f) => f.path.clone(),
+                    };
+                    if state.is_open_path(&path) {
+                        return None;
+                    }
+                    let uri = super::convert::uri_of(&path)?;
                     Some(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
                         uri,
                         version: None,
                         full_document_diagnostic_report: FullDocumentDiagnosticReport {
                             result_id: None,
-                            items: state.diagnostics_of(e),
+                            items: state.diagnostics_of(&e),
                         },
                     }))
                 })

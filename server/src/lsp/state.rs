@@ -22,12 +22,36 @@ use crate::checks::{self, Finding};
 use crate::model::{Spec, Status, is_spec_path, timestamp};
 use crate::parse::{ParsedDoc, parse, reparse};
 use crate::text::{Document, SourceText};
-use crate::workspace::{FileEntry, Workspace, find_root, read_limited};
+use crate::workspace::{
+    ALLOWLIST, FileEntry, IacEntry, WalkError, Workspace, find_root, is_indexed_path, read_limited, scanner,
+};
+use smaqit_secrets::SecretFinding;
+use std::ops::Range;
 
 pub struct OpenDoc {
     pub doc: Document,
     pub parsed: ParsedDoc,
     pub path: Option<PathBuf>,
+    /// Secrets found so far, ranges kept current across edits.
+    pub secrets: Vec<SecretFinding>,
+    /// The region edited since the last secret scan (current coordinates).
+    pub dirty: Option<Range<usize>>,
+}
+
+/// An indexed file of either kind.
+#[derive(Clone)]
+pub enum Indexed {
+    Spec(Arc<FileEntry>),
+    Iac(Arc<IacEntry>),
+}
+
+impl Indexed {
+    pub fn text(&self) -> &SourceText {
+        match self {
+            Indexed::Spec(e) => &e.text,
+            Indexed::Iac(e) => &e.text,
+        }
+    }
 }
 
 pub struct State {
@@ -93,7 +117,8 @@ impl State {
         let path = uri.to_file_path().map(|p| p.into_owned());
         let doc = Document::new(text, version);
         let parsed = parse(&doc.rope);
-        self.docs.insert(uri, OpenDoc { doc, parsed, path });
+        let dirty = Some(0..text.len());
+        self.docs.insert(uri, OpenDoc { doc, parsed, path, secrets: Vec::new(), dirty });
     }
 
     /// Applies changes in order. Returns false (and changes nothing) for an
@@ -114,10 +139,13 @@ impl State {
                     let edit = open.doc.apply(bytes, &change.text);
                     let old = std::mem::take(&mut open.parsed);
                     open.parsed = reparse(old, &open.doc.rope, &edit);
+                    track_secrets(open, &edit);
                 }
                 None => {
                     open.doc = Document::new(&change.text, version);
                     open.parsed = parse(&open.doc.rope);
+                    open.secrets.clear();
+                    open.dirty = Some(0..change.text.len());
                 }
             }
         }
@@ -135,16 +163,18 @@ impl State {
     }
 
     pub fn reload_from_disk(&self, path: &Path) {
-        if !is_spec_path(path) {
+        if path.ends_with(ALLOWLIST) {
+            self.ws.reload_allowlists();
             return;
         }
-        if !path.exists() {
+        if !path.exists() || !is_indexed_path(path) {
             self.ws.remove(path);
             return;
         }
         match read_limited(path, self.settings().max_file_size) {
-            Ok(text) => {
-                self.ws.upsert_text(path.to_path_buf(), Arc::from(text));
+            Ok(text) => self.ws.upsert_file(path.to_path_buf(), text),
+            Err(WalkError::Binary) => {
+                self.ws.remove(path);
             }
             Err(e) => self.ws.mark_skipped(path.to_path_buf(), e),
         }
@@ -154,37 +184,56 @@ impl State {
         convert::uri_of(path).is_some_and(|u| self.docs.contains_key(&u))
     }
 
-    /// Pushes the open document's current text into the index. Returns the
+    /// Pushes the open document's current text into the index, re-scanning
+    /// for secrets only the region edited since the last push. Returns the
     /// index entry and the document version it reflects.
-    pub fn sync_open(&self, uri: &Uri) -> Option<(Arc<FileEntry>, i32)> {
-        let (path, text, parsed, version) = {
-            let open = self.docs.get(uri)?;
+    pub fn sync_open(&self, uri: &Uri) -> Option<(Indexed, i32)> {
+        let (path, text, parsed, version, secrets) = {
+            let mut open = self.docs.get_mut(uri)?;
             let path = open.path.clone()?;
-            if !is_spec_path(&path) {
-                return None;
+            if let Some(dirty) = open.dirty.take() {
+                let text = open.doc.text();
+                let (region, found) = scanner().scan_region(&path, &text, dirty);
+                open.secrets.retain(|s| s.range.end <= region.start || s.range.start >= region.end);
+                open.secrets.extend(found);
+                open.secrets.sort_by_key(|s| s.range.start);
             }
-            (path, SourceText::Rope(open.doc.rope.clone()), open.parsed.clone(), open.doc.version)
+            let rope = SourceText::Rope(open.doc.rope.clone());
+            (path, rope, open.parsed.clone(), open.doc.version, open.secrets.clone())
         };
-        Some((self.ws.upsert(path, text, parsed), version))
+        let entry = if is_spec_path(&path) {
+            Indexed::Spec(self.ws.upsert_scanned(path, text, parsed, secrets))
+        } else {
+            Indexed::Iac(self.ws.upsert_iac(path, text, Some(secrets)))
+        };
+        Some((entry, version))
+    }
+
+    /// The indexed file at `path`, spec or IaC.
+    pub fn indexed(&self, path: &Path) -> Option<Indexed> {
+        self.ws.get(path).map(Indexed::Spec).or_else(|| self.ws.get_iac(path).map(Indexed::Iac))
     }
 
     // --- diagnostics -----------------------------------------------------
 
-    pub fn findings(&self, entry: &FileEntry) -> Vec<Finding> {
-        checks::check_spec(&entry.spec, &self.ws)
+    pub fn findings(&self, entry: &Indexed) -> Vec<Finding> {
+        match entry {
+            Indexed::Spec(e) => checks::check_entry(e, &self.ws),
+            Indexed::Iac(e) => checks::check_iac(e, &self.ws),
+        }
     }
 
     /// Diagnostics of an indexed file, positioned against the indexed text.
-    pub fn diagnostics_of(&self, entry: &FileEntry) -> Vec<lsp::Diagnostic> {
+    pub fn diagnostics_of(&self, entry: &Indexed) -> Vec<lsp::Diagnostic> {
         let enc = self.enc();
         let docs_url = self.settings().docs_url;
         let related = |p: &Path, f: &mut dyn FnMut(&dyn Lines)| {
-            if let Some(e) = self.ws.get(p) {
-                with_lines(&e.text, |l| f(l));
+            if let Some(e) = self.indexed(p) {
+                with_lines(e.text(), |l| f(l));
             }
         };
         let findings = self.findings(entry);
-        with_lines(&entry.text, |lines| {
+        with_lines(entry.text(), |lines| {
             findings.iter().map(|f| convert::diagnostic(f, lines, enc, &docs_url, &related)).collect()
         })
     }
@@ -198,11 +247,13 @@ impl State {
         let mut out = Vec::new();
         let diagnostics = self.diagnostics_of(&entry);
         self.push_if_changed(&mut out, uri.clone(), diagnostics, Some(version));
-        let mut neighbours = self.neighbours(&entry);
-        neighbours.extend(neighbours_before);
-        neighbours.remove(&entry.spec.path);
-        for p in neighbours {
-            out.extend(self.refresh_path(&p));
+        if let Indexed::Spec(spec) = &entry {
+            let mut neighbours = self.neighbours(spec);
+            neighbours.extend(neighbours_before);
+            neighbours.remove(&spec.spec.path);
+            for p in neighbours {
+                out.extend(self.refresh_path(&p));
+            }
         }
         out
     }
@@ -211,12 +262,11 @@ impl State {
     /// diagnostics if they changed.
     pub fn refresh_path(&self, path: &Path) -> Option<Publish> {
         let uri = convert::uri_of(path)?;
-        let entry = self.ws.get(path);
         let version = self.docs.get(&uri).map(|d| d.doc.version);
-        let diagnostics = match &entry {
-            Some(e) => self.diagnostics_of(e),
+        let diagnostics = match self.indexed(path) {
+            Some(e) => self.diagnostics_of(&e),
             None => match self.ws.skipped().into_iter().find(|(p, _)| p == path) {
-                Some((_, why)) => vec![skipped_diagnostic(&why)],
+                Some((_, why)) => skipped_diagnostic(&why).into_iter().collect(),
                 None => Vec::new(),
             },
         };
@@ -225,16 +275,23 @@ impl State {
         out.pop()
     }
 
-    /// Other files whose findings may change with this one: those sharing a
-    /// criterion ID or the spec ID.
+    /// Other files whose findings may change with this one: duplicates of
+    /// its IDs, files referring to it, and (for Coverage specs) the specs it
+    /// maps, whose coverage gaps depend on it.
     fn neighbours(&self, entry: &FileEntry) -> BTreeSet<PathBuf> {
-        use crate::checks::WorkspaceView;
         let mut out = BTreeSet::new();
         for c in entry.spec.criteria() {
             out.extend(self.ws.criterion_definitions(&c.id).into_iter().map(|(p, _)| p));
+            out.extend(self.ws.referrers(&c.id));
         }
         if let Some(id) = entry.spec.id() {
             out.extend(self.ws.by_id(id).into_iter().map(|e| e.spec.path.clone()));
+            out.extend(self.ws.referrers(id));
+        }
+        if entry.spec.layer == Some(crate::model::Layer::Coverage) {
+            for m in entry.spec.doc.mentions() {
+                out.extend(self.ws.criterion_definitions(&m.id).into_iter().map(|(p, _)| p));
+            }
         }
         out.remove(&entry.spec.path);
         out
@@ -264,9 +321,17 @@ impl State {
         self.published.remove(uri);
     }
 
+    /// Every indexed file, specs first.
+    pub fn all_indexed(&self) -> Vec<Indexed> {
+        let mut v: Vec<Indexed> = self.ws.specs().into_iter().map(Indexed::Spec).collect();
+        v.extend(self.ws.iac_files().into_iter().map(Indexed::Iac));
+        v
+    }
+
     /// Diagnostics of every indexed or skipped file (initial publish).
     pub fn refresh_all(&self) -> Vec<Publish> {
         let mut paths: Vec<PathBuf> = self.ws.specs().iter().map(|e| e.spec.path.clone()).collect();
+        paths.extend(self.ws.iac_files().iter().map(|e| e.path.clone()));
         paths.extend(self.ws.skipped().into_iter().map(|(p, _)| p));
         paths.into_iter().filter_map(|p| self.refresh_path(&p)).collect()
     }
@@ -280,7 +345,7 @@ impl State {
             return Vec::new();
         }
         let Some(path) = uri.to_file_path() else { return Vec::new() };
-        match self.ws.get(&path) {
+        match self.indexed(&path) {
             Some(e) => self.diagnostics_of(&e),
             None => Vec::new(),
         }
@@ -387,6 +452,30 @@ fn with_lines<R>(text: &SourceText, f: impl FnOnce(&dyn Lines) -> R) -> R {
     }
 }
 
+/// Keeps secret findings in step with an edit: those it touched are dropped
+/// and the touched region is marked for a re-scan; those after it move.
+fn track_secrets(open: &mut OpenDoc, edit: &crate::text::Edit) {
+    let delta = edit.delta();
+    let moved = |o: usize| -> usize {
+        if o <= edit.range.start {
+            o
+        } else if o >= edit.range.end {
+            (o as isize + delta) as usize
+        } else {
+            edit.new_end()
+        }
+    };
+    open.secrets.retain(|s| s.range.end <= edit.range.start || s.range.start >= edit.range.end);
+    for s in &mut open.secrets {
+        s.range = moved(s.range.start)..moved(s.range.end);
+    }
+    let touched = edit.range.start..edit.new_end();
+    open.dirty = Some(match open.dirty.take() {
+        Some(d) => moved(d.start).min(touched.start)..moved(d.end).max(touched.end),
+        None => touched,
+    });
+}
+
 fn fix(title: String, code: &str, edits: Vec<actions::TextEdit>) -> Action {
     Action { title, kind: ActionKind::QuickFix, edits, fixes: Some(code.to_owned()), preferred: true }
 }
@@ -446,22 +535,15 @@ fn to_code_action(
     })
 }
 
-fn skipped_diagnostic(why: &crate::workspace::WalkError) -> lsp::Diagnostic {
-    use crate::workspace::WalkError;
-    let (code, message) = match why {
-        WalkError::TooLarge { size, limit } => (
-            "workspace/file-too-large",
-            format!("file not indexed: {size} bytes is over the {limit}-byte limit (setting maxFileSize)"),
-        ),
-        WalkError::Unreadable(e) => ("workspace/unreadable", format!("file not indexed: {e}")),
-    };
-    lsp::Diagnostic {
+fn skipped_diagnostic(why: &crate::workspace::WalkError) -> Option<lsp::Diagnostic> {
+    let (code, message) = why.describe()?;
+    Some(lsp::Diagnostic {
         severity: Some(lsp::DiagnosticSeverity::WARNING),
         code: Some(lsp::NumberOrString::String(code.into())),
         source: Some("smaqit".into()),
         message,
         ..Default::default()
-    }
+    })
 }
 
 /// The state is shared across tasks and the blocking pool.
@@ -510,7 +592,7 @@ mod tests {
         }
         let (entry, _) = s.sync_open(&uri).unwrap();
         let codes: Vec<String> = s.findings(&entry).into_iter().map(|f| f.code).collect();
-        assert_eq!(codes, ["criteria/missing-section", "frontmatter/unterminated"]);
+        assert_eq!(codes, ["criteria/missing-section", "frontmatter/unterminated", "ref/missing-references"]);
         assert!(s.change(&uri, 6, vec![]).is_err());
     }
 }

@@ -301,13 +301,10 @@ fn scan_markdown(text: &str, base: usize, s: &mut Section) {
             Event::Start(Tag::Heading { level, .. }) => heading_buf = Some((level as u8, String::new())),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, t)) = heading_buf.take() {
-                    if level >= 3 {
-                        under = Some(t.trim().to_owned());
-                        if level == 3 {
-                            under_h3 = Some(t.trim().to_owned());
-                        }
-                    } else {
-                        under = None;
+                    under = Some(t.trim().to_owned());
+                    if level == 3 {
+                        under_h3 = Some(t.trim().to_owned());
+                    } else if level < 3 {
                         under_h3 = None;
                     }
                 }

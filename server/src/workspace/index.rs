@@ -5,24 +5,53 @@ use std::sync::Arc;
 use dashmap::DashMap;
 
 use super::walk::{WalkError, WalkOptions, walk};
-use crate::checks::WorkspaceView;
 use crate::model::{Spec, is_spec_path};
 use crate::parse::{ParsedDoc, parse};
 use crate::text::SourceText;
+use smaqit_secrets::{Scanner, SecretFinding};
 
-/// An indexed spec: its model and the text it was parsed from.
+/// Where a project lists the fingerprints of values it allows.
+pub const ALLOWLIST: &str = ".smaqit/secrets-allowlist";
+
+/// An indexed spec: its model, the text it was parsed from and the
+/// hardcoded secrets found in it.
 #[derive(Debug)]
 pub struct FileEntry {
     pub spec: Spec,
     pub text: SourceText,
+    pub secrets: Vec<SecretFinding>,
+}
+
+/// An indexed IaC or config file (Terraform, YAML, .env, Dockerfile, …).
+#[derive(Debug)]
+pub struct IacEntry {
+    pub path: PathBuf,
+    pub text: SourceText,
+    pub secrets: Vec<SecretFinding>,
+}
+
+/// The scanner, compiled once for the process.
+pub fn scanner() -> &'static Scanner {
+    static SCANNER: std::sync::LazyLock<Scanner> = std::sync::LazyLock::new(Scanner::new);
+    &SCANNER
+}
+
+/// Whether the index reads `path`: specs and scannable IaC/config files.
+pub fn is_indexed_path(path: &Path) -> bool {
+    is_spec_path(path) || smaqit_secrets::is_scannable_path(path)
 }
 
 /// The index. Shared between the LSP's tasks; every map is concurrent.
 #[derive(Default)]
 pub struct Workspace {
     specs: DashMap<PathBuf, Arc<FileEntry>>,
+    iac: DashMap<PathBuf, Arc<IacEntry>>,
+    /// Fingerprints of values a project allows, per project root.
+    allowlists: DashMap<PathBuf, Arc<std::collections::HashSet<String>>>,
     by_id: DashMap<String, Vec<PathBuf>>,
     criteria: DashMap<String, Vec<(PathBuf, Range<usize>)>>,
+    /// ID (spec or criterion) → files that link to it or mention it.
+    referrers: DashMap<String, Vec<PathBuf>>,
     /// Files the walk had to skip, with why.
     skipped: DashMap<PathBuf, WalkError>,
 }
@@ -34,8 +63,21 @@ impl Workspace {
 
     /// Adds or replaces a spec from its text and (possibly incremental) parse.
     pub fn upsert(&self, path: PathBuf, text: SourceText, doc: ParsedDoc) -> Arc<FileEntry> {
+        let secrets = scanner().scan(&path, &text.as_str());
+        self.upsert_scanned(path, text, doc, secrets)
+    }
+
+    /// Adds or replaces a spec whose secrets were already scanned (open
+    /// documents re-scan only the region an edit touched).
+    pub fn upsert_scanned(
+        &self,
+        path: PathBuf,
+        text: SourceText,
+        doc: ParsedDoc,
+        secrets: Vec<SecretFinding>,
+    ) -> Arc<FileEntry> {
         let root = super::find_root(&path);
-        let entry = Arc::new(FileEntry { spec: Spec::new(path.clone(), root, doc), text });
+        let entry = Arc::new(FileEntry { spec: Spec::new(path.clone(), root, doc), text, secrets });
         let old = self.specs.insert(path.clone(), entry.clone());
         self.skipped.remove(&path);
         if let Some(old) = old {
@@ -51,8 +93,60 @@ impl Workspace {
         self.upsert(path, SourceText::Str(text), doc)
     }
 
+    /// Adds or replaces an IaC/config file.
+    pub fn upsert_iac(&self, path: PathBuf, text: SourceText, secrets: Option<Vec<SecretFinding>>) -> Arc<IacEntry> {
+        let secrets = secrets.unwrap_or_else(|| scanner().scan(&path, &text.as_str()));
+        let entry = Arc::new(IacEntry { path: path.clone(), text, secrets });
+        self.skipped.remove(&path);
+        self.iac.insert(path, entry.clone());
+        entry
+    }
+
+    pub fn get_iac(&self, path: &Path) -> Option<Arc<IacEntry>> {
+        self.iac.get(path).map(|e| e.clone())
+    }
+
+    /// Every indexed IaC/config file, sorted by path.
+    pub fn iac_files(&self) -> Vec<Arc<IacEntry>> {
+        let mut v: Vec<_> = self.iac.iter().map(|e| e.value().clone()).collect();
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+
+    /// Indexes a file read from disk, as a spec or an IaC file.
+    pub fn upsert_file(&self, path: PathBuf, text: String) {
+        if is_spec_path(&path) {
+            self.upsert_text(path, Arc::from(text));
+        } else {
+            self.upsert_iac(path, SourceText::Str(Arc::from(text)), None);
+        }
+    }
+
+    /// Fingerprints allowed by the project holding `root`'s
+    /// `.smaqit/secrets-allowlist` (one per line, `#` comments).
+    pub fn allowlist(&self, root: &Path) -> Arc<std::collections::HashSet<String>> {
+        if let Some(a) = self.allowlists.get(root) {
+            return a.clone();
+        }
+        let set: std::collections::HashSet<String> = std::fs::read_to_string(root.join(ALLOWLIST))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let set = Arc::new(set);
+        self.allowlists.insert(root.to_path_buf(), set.clone());
+        set
+    }
+
+    /// Forgets cached allowlists (after the file changed).
+    pub fn reload_allowlists(&self) {
+        self.allowlists.clear();
+    }
+
     pub fn remove(&self, path: &Path) -> Option<Arc<FileEntry>> {
         self.skipped.remove(path);
+        self.iac.remove(path);
         let (_, old) = self.specs.remove(path)?;
         self.unlink(&old);
         Some(old)
@@ -83,6 +177,10 @@ impl Workspace {
         self.specs.is_empty()
     }
 
+    pub fn iac_len(&self) -> usize {
+        self.iac.len()
+    }
+
     pub fn skipped(&self) -> Vec<(PathBuf, WalkError)> {
         let mut v: Vec<_> = self.skipped.iter().map(|e| (e.key().clone(), e.value().clone())).collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -102,7 +200,7 @@ impl Workspace {
         max_file_size: u64,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> usize {
-        let files = walk(roots, &WalkOptions { max_file_size, select: is_spec_path });
+        let files = walk(roots, &WalkOptions { max_file_size, select: is_indexed_path });
         let total = files.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
@@ -118,9 +216,7 @@ impl Workspace {
                 scope.spawn(move || {
                     for f in part {
                         match f.content {
-                            Ok(text) => {
-                                self.upsert_text(f.path, Arc::from(text));
-                            }
+                            Ok(text) => self.upsert_file(f.path, text),
                             Err(e) => self.mark_skipped(f.path, e),
                         }
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -140,7 +236,10 @@ impl Workspace {
             self.by_id.entry(id.to_owned()).or_default().push(path.clone());
         }
         for c in entry.spec.criteria() {
-            self.criteria.entry(c.id.clone()).or_default().push((path.clone(), c.id_range.clone()));
+            self.criteria.entry(c.id).or_default().push((path.clone(), c.id_range));
+        }
+        for id in referenced_ids(entry) {
+            self.referrers.entry(id).or_default().push(path.clone());
         }
     }
 
@@ -152,7 +251,44 @@ impl Workspace {
         for c in entry.spec.criteria() {
             remove_where(&self.criteria, &c.id, |(p, _)| p == path);
         }
+        for id in referenced_ids(entry) {
+            remove_where(&self.referrers, &id, |p| p == path);
+        }
     }
+
+    /// Every place a criterion ID is defined: (path, range of the ID).
+    pub fn criterion_definitions(&self, id: &str) -> Vec<(PathBuf, Range<usize>)> {
+        self.criteria.get(id).map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// Files that link to or mention `id`.
+    pub fn referrers(&self, id: &str) -> Vec<PathBuf> {
+        self.referrers.get(id).map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// Whether `id` is a spec ID or a criterion ID defined somewhere.
+    pub fn is_defined(&self, id: &str) -> bool {
+        self.by_id.contains_key(id) || self.criteria.contains_key(id)
+    }
+
+    /// Every defined spec and criterion ID (for suggestions and completion).
+    pub fn all_ids(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.by_id.iter().map(|e| e.key().clone()).collect();
+        v.extend(self.criteria.iter().map(|e| e.key().clone()));
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// IDs a spec refers to (link labels and mentions), once each.
+fn referenced_ids(entry: &FileEntry) -> Vec<String> {
+    let mut ids: Vec<String> = entry.spec.doc.links().map(|l| l.label).collect();
+    ids.extend(entry.spec.doc.mentions().map(|m| m.id));
+    ids.retain(|i| crate::model::ids::ID_PATTERN.is_match(i));
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 fn remove_where<T>(map: &DashMap<String, Vec<T>>, key: &str, pred: impl Fn(&T) -> bool) {
@@ -165,11 +301,5 @@ fn remove_where<T>(map: &DashMap<String, Vec<T>>, key: &str, pred: impl Fn(&T) -
     };
     if empty {
         map.remove_if(key, |_, v| v.is_empty());
-    }
-}
-
-impl WorkspaceView for Workspace {
-    fn criterion_definitions(&self, id: &str) -> Vec<(PathBuf, Range<usize>)> {
-        self.criteria.get(id).map(|v| v.clone()).unwrap_or_default()
     }
 }

@@ -6,7 +6,7 @@ mod index;
 mod root;
 mod walk;
 
-pub use index::{FileEntry, Workspace};
+pub use index::{ALLOWLIST, FileEntry, IacEntry, Workspace, is_indexed_path, scanner};
 pub use root::find_root;
 pub use walk::{WalkError, WalkOptions, WalkedFile, read_limited, walk};
 

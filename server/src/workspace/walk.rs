@@ -12,8 +12,28 @@ pub struct WalkedFile {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WalkError {
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Unreadable(String),
+    /// Binary content under a text file's name: skipped without a word.
+    Binary,
+}
+
+impl WalkError {
+    /// Diagnostic code and message for a skipped file; None when it is
+    /// skipped without a word (binary content).
+    pub fn describe(&self) -> Option<(&'static str, String)> {
+        match self {
+            WalkError::TooLarge { size, limit } => Some((
+                "workspace/file-too-large",
+                format!("file not indexed: {size} bytes is over the {limit}-byte limit (setting maxFileSize)"),
+            )),
+            WalkError::Unreadable(e) => Some(("workspace/unreadable", format!("file not indexed: {e}"))),
+            WalkError::Binary => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -49,6 +69,9 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Vec<WalkedFile> {
                 return WalkState::Continue;
             }
             let content = read_limited(entry.path(), opts.max_file_size);
+            if content == Err(WalkError::Binary) {
+                return WalkState::Continue;
+            }
             out.lock().unwrap_or_else(|p| p.into_inner()).push(WalkedFile { path: entry.into_path(), content });
             WalkState::Continue
         })
@@ -63,5 +86,8 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<String, WalkError> {
         return Err(WalkError::TooLarge { size, limit });
     }
     let bytes = std::fs::read(path).map_err(|e| WalkError::Unreadable(e.to_string()))?;
+    if smaqit_secrets::looks_binary(&bytes) {
+        return Err(WalkError::Binary);
+    }
     String::from_utf8(bytes).map_err(|_| WalkError::Unreadable("not valid UTF-8".into()))
 }

@@ -1,0 +1,270 @@
+//! The reference graph: broken links, labels that name another spec, IDs
+//! defined nowhere, duplicate spec IDs, references in a forbidden direction,
+//! references to deprecated specs, specs further along than their upstream,
+//! and non-Business specs without `## References` (spec-format §2–§5).
+
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+use super::{Finding, Related, Severity};
+use crate::model::{Layer, Spec, Status, ids};
+use crate::parse::Link;
+use crate::workspace::{FileEntry, Workspace};
+
+pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
+    let Some(layer) = spec.layer else { return };
+    duplicate_id(spec, ws, out);
+    if layer != Layer::Business && !spec.doc.has_heading(|h| h.level == 2 && is_references(&h.text)) {
+        let range = spec.doc.title().map_or(0..0, |h| h.range);
+        out.push(Finding::new(
+            "ref/missing-references",
+            Severity::Warning,
+            range,
+            format!("{layer} spec has no `## References` section naming the upstream specs it builds on"),
+        ));
+    }
+    let status = spec.effective_status();
+    let mut suggester = Suggester::default();
+    for section in &spec.doc.sections {
+        let in_references = section.section.heading().is_some_and(|h| is_references(&h.text));
+        for link in section.section.links.iter().map(|l| l.absolute(section.start)) {
+            check_link(spec, layer, status, &link, in_references, ws, &mut suggester, out);
+        }
+    }
+    // Bare mentions of IDs defined nowhere.
+    let skip = skipped_mention_ranges(spec);
+    for m in spec.doc.mentions() {
+        if ws.is_defined(&m.id) || skip.iter().any(|r| r.start <= m.range.start && m.range.end <= r.end) {
+            continue;
+        }
+        out.push(unknown_id(&m.id, m.range, &mut suggester, ws));
+    }
+}
+
+fn is_references(heading: &str) -> bool {
+    heading.trim().eq_ignore_ascii_case("references")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_link(
+    spec: &Spec,
+    layer: Layer,
+    status: Option<Status>,
+    link: &Link,
+    in_references: bool,
+    ws: &Workspace,
+    suggester: &mut Suggester,
+    out: &mut Vec<Finding>,
+) {
+    let label_is_id = ids::ID_PATTERN.find(&link.label).is_some_and(|m| m.range() == (0..link.label.len()));
+    let target = link.target.split('#').next().unwrap_or("");
+    let is_local_md = !target.is_empty() && !target.contains("://") && target.to_ascii_lowercase().ends_with(".md");
+    if !label_is_id && !is_local_md {
+        return;
+    }
+    let resolved = is_local_md.then(|| normalize(&spec.path.parent().unwrap_or(Path::new("")).join(target)));
+    let mut target_entry: Option<std::sync::Arc<FileEntry>> = None;
+    if let Some(path) = &resolved {
+        if !path.exists() {
+            let mut f = Finding::new(
+                "ref/broken-target",
+                Severity::Error,
+                link.target_range.clone(),
+                format!("link target `{target}` does not exist"),
+            );
+            if let Some(e) = label_is_id.then(|| ws.by_id(&link.label)).and_then(|v| v.into_iter().next()) {
+                let rel = relative_path(spec.path.parent().unwrap_or(Path::new("")), &e.spec.path);
+                f.message.push_str(&format!("; {} is at `{rel}`", link.label));
+                f = f.with_suggestion(rel);
+            }
+            out.push(f);
+            return;
+        }
+        target_entry = ws.get(path);
+    }
+    if label_is_id && !ws.is_defined(&link.label) && target_entry.is_none() {
+        out.push(unknown_id(&link.label, link.label_range.clone(), suggester, ws));
+        return;
+    }
+    if let (true, Some(t)) = (label_is_id, &target_entry)
+        && let Some(tid) = t.spec.id().filter(|tid| *tid != link.label && !is_criterion_of(&link.label, tid))
+    {
+        let related = id_related(t, &format!("{} is defined here", tid));
+        out.push(
+            Finding::new(
+                "ref/label-mismatch",
+                Severity::Error,
+                link.label_range.clone(),
+                format!("link label `{}` names another spec: `{target}` is {tid}", link.label),
+            )
+            .with_related(related)
+            .with_suggestion(tid),
+        );
+        return;
+    }
+    // The referenced spec: the link's file, else the label's definition.
+    let target_entry = target_entry.or_else(|| {
+        let id = ids::criterion_parts(&link.label).map_or(link.label.as_str(), |(s, _)| s);
+        ws.by_id(id).into_iter().next()
+    });
+    let Some(t) = target_entry else { return };
+    if t.spec.path == spec.path || !in_references {
+        return;
+    }
+    let Some(tlayer) = t.spec.layer else { return };
+    let tid = t.spec.id().unwrap_or("the target");
+    let forbidden = if layer == Layer::Business {
+        Some("Business specs reference nothing".to_owned())
+    } else if tlayer > layer {
+        Some(format!("{layer} spec references {tid}, a {tlayer} spec downstream of it"))
+    } else if tlayer == layer
+        && !link.under_h3.as_deref().is_some_and(|h| h.eq_ignore_ascii_case("Foundation Reference"))
+    {
+        Some(format!("same-layer reference to {tid} outside `### Foundation Reference`"))
+    } else {
+        None
+    };
+    if let Some(why) = forbidden {
+        out.push(
+            Finding::new("ref/forbidden-direction", Severity::Error, link.range.clone(), why)
+                .with_related(id_related(&t, &format!("{tid} ({tlayer})"))),
+        );
+        return;
+    }
+    let tstatus = t.spec.effective_status();
+    if status != Some(Status::Deprecated) && tstatus == Some(Status::Deprecated) {
+        out.push(
+            Finding::new(
+                "ref/deprecated-target",
+                Severity::Warning,
+                link.range.clone(),
+                format!("{tid} is deprecated; an active spec should not build on it"),
+            )
+            .with_related(status_related(&t, &format!("{tid} is deprecated here"))),
+        );
+    }
+    if status.is_some_and(Status::claims_done)
+        && tlayer < layer
+        && matches!(tstatus, Some(Status::Draft | Status::Failed))
+    {
+        let (s, ts) = (status.unwrap_or(Status::Draft), tstatus.unwrap_or(Status::Draft));
+        out.push(
+            Finding::new(
+                "lifecycle/ahead-of-upstream",
+                Severity::Warning,
+                link.range.clone(),
+                format!("this spec is `{s}` but {tid}, which it builds on, is `{ts}`"),
+            )
+            .with_related(status_related(&t, &format!("{tid} is {ts}"))),
+        );
+    }
+}
+
+fn duplicate_id(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
+    let Some(id) = spec.id() else { return };
+    let others: Vec<_> = ws.by_id(id).into_iter().filter(|e| e.spec.path != spec.path).collect();
+    if others.is_empty() {
+        return;
+    }
+    let Some(range) = spec.doc.frontmatter.as_ref().and_then(|f| f.get("id")).map(|e| e.value_range.clone()) else {
+        return;
+    };
+    let mut f = Finding::new(
+        "spec/duplicate-id",
+        Severity::Error,
+        range,
+        format!("spec ID {id} is also used by {} other file(s); IDs are unique and never reused", others.len()),
+    );
+    for o in others.iter().take(5) {
+        f = f.with_related(id_related(o, &format!("{id} also defined here")));
+    }
+    out.push(f);
+}
+
+/// Mentions that other checks own or that are not prose: Coverage Map
+/// requirement cells (coverage/unknown-id) and the lines of an unterminated
+/// frontmatter up to the first blank line.
+fn skipped_mention_ranges(spec: &Spec) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = super::coverage::requirement_cells(spec).into_iter().map(|(_, r)| r).collect();
+    if let Some(fm) = spec.doc.frontmatter.as_ref().filter(|f| !f.terminated)
+        && let Some(first) = spec.doc.sections.first()
+    {
+        // The unterminated YAML runs to the first blank line.
+        let end = first.section.headings.first().map_or(first.range().end, |h| h.range.start + first.start);
+        out.push(fm.range.end..end);
+    }
+    out
+}
+
+pub(super) fn unknown_id(id: &str, range: Range<usize>, suggester: &mut Suggester, ws: &Workspace) -> Finding {
+    let mut f = Finding::new(
+        "ref/unknown-id",
+        Severity::Warning,
+        range,
+        format!("{id} is not defined by any spec or criterion"),
+    );
+    if let Some(s) = suggester.suggest(id, ws) {
+        f.message.push_str(&format!("; did you mean {s}?"));
+        f = f.with_suggestion(s);
+    }
+    f
+}
+
+/// Did-you-mean over all defined IDs, loaded once per check run.
+#[derive(Default)]
+pub(super) struct Suggester {
+    ids: Option<Vec<String>>,
+}
+
+impl Suggester {
+    pub(super) fn suggest(&mut self, id: &str, ws: &Workspace) -> Option<String> {
+        let ids = self.ids.get_or_insert_with(|| ws.all_ids());
+        let max = (id.len() / 5).clamp(1, 3);
+        ids.iter()
+            .map(|c| (ids::edit_distance(id, c), c))
+            .filter(|(d, _)| *d <= max)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, c)| c.clone())
+    }
+}
+
+fn is_criterion_of(label: &str, spec_id: &str) -> bool {
+    ids::criterion_parts(label).is_some_and(|(s, _)| s == spec_id)
+}
+
+fn id_related(e: &FileEntry, message: &str) -> Related {
+    let range = e.spec.doc.frontmatter.as_ref().and_then(|f| f.get("id")).map_or(0..0, |v| v.value_range.clone());
+    Related { path: e.spec.path.clone(), range, message: message.to_owned() }
+}
+
+fn status_related(e: &FileEntry, message: &str) -> Related {
+    let range = e.spec.doc.frontmatter.as_ref().and_then(|f| f.get("status")).map_or(0..0, |v| v.value_range.clone());
+    Related { path: e.spec.path.clone(), range, message: message.to_owned() }
+}
+
+/// Removes `.` and `..` components without touching the file system.
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `to` relative to the folder `from`, with forward slashes.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = normalize(from).components().map(|c| c.as_os_str().to_owned()).collect();
+    let to_c: Vec<_> = normalize(to).components().map(|c| c.as_os_str().to_owned()).collect();
+    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_owned(), from.len() - common).collect();
+    parts.extend(to_c[common..].iter().map(|c| c.to_string_lossy().into_owned()));
+    parts.join("/")
+}
