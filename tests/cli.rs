@@ -214,3 +214,40 @@ fn secret_values_never_reach_any_output() {
     assert!(out.lines().filter(|l| l.contains("error[secret/")).count() >= 3, "{out}");
     assert!(!out.contains("[criteria/"));
 }
+
+#[test]
+fn allowlist_and_inline_marker_silence_a_value_and_staged_reads_the_index() {
+    let dir = temp_copy("clean");
+    let password = format!("Harbor{}Lights!", 2031);
+    let token = format!("ghp_{}", "Zq8rT2wX9mK4vB7nL1pQ5sD3fG6hJ0aYcE2u");
+    std::fs::write(
+        dir.join("app.env"),
+        format!("DB_PASSWORD={password}\n# smaqit-ignore-secret\nGITHUB_TOKEN={token}\n"),
+    )
+    .unwrap();
+    let (_, out, _) = run(&["check", ".", "--only", "secrets"], &dir);
+    assert!(out.contains("secret/generic-password") && !out.contains("github-token"), "{out}");
+    std::fs::write(
+        dir.join(".smaqit/secrets-allowlist"),
+        format!("{}  # test\n", smaqit_secrets::fingerprint(&password)),
+    )
+    .unwrap();
+    let (code, out, _) = run(&["check", ".", "--only", "secrets"], &dir);
+    assert_eq!((code, out.as_str()), (0, "0 errors, 0 warnings, 0 hints and infos\n"));
+
+    // --staged checks what is in the index, not the working tree.
+    let git = |args: &[&str]| {
+        let s = Command::new("git").args(args).current_dir(&dir).output().unwrap();
+        assert!(s.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&s.stderr));
+    };
+    git(&["init", "-q"]);
+    std::fs::write(dir.join("staged.env"), format!("API_TOKEN={token}\n")).unwrap();
+    git(&["add", "staged.env"]);
+    std::fs::write(dir.join("staged.env"), "API_TOKEN=${secrets.API_TOKEN}\n").unwrap();
+    let (code, out, _) = run(&["check", "--staged"], &dir);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("staged.env:1:"), "{out}");
+    git(&["add", "staged.env"]);
+    let (code, _, _) = run(&["check", "--staged"], &dir);
+    assert_eq!(code, 0);
+}

@@ -342,3 +342,45 @@ fn closing_a_document_restores_the_disk_state() {
     lsp.diagnostics(&u, |d| d.is_empty());
     lsp.shutdown();
 }
+
+#[test]
+fn secret_quick_fix_writes_a_reference_and_lists_the_name_without_leaking_the_value() {
+    let dir = temp_copy("example");
+    let path = dir.join("deploy/docker-compose.yml");
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    let (u, text) = lsp.open(&path, 3);
+    let d = lsp.diagnostics(&u, |d| codes(d).contains(&"secret/generic-password".to_owned()));
+    let diag = d.iter().find(|d| d["code"] == "secret/generic-password").unwrap().clone();
+    assert_eq!(diag["range"]["start"]["line"], 8);
+    let start = offset_utf16(&text, 8, diag["range"]["start"]["character"].as_u64().unwrap());
+    let end = offset_utf16(&text, 8, diag["range"]["end"]["character"].as_u64().unwrap());
+    let value = text[start..end].to_owned();
+    assert!(value.len() >= 12, "the range covers the value");
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": u }, "range": diag["range"], "context": { "diagnostics": [diag], "only": ["quickfix"] } }),
+    );
+    let actions = actions.as_array().unwrap();
+    let fix = &actions[0];
+    let title = fix["title"].as_str().unwrap();
+    assert!(title.starts_with("Replace with ${secrets.POSTGRES_PASSWORD} and list POSTGRES_PASSWORD in "), "{title}");
+    let changes = fix["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "one edit for the IaC file, one for the Secrets Management table");
+    assert_eq!(changes[0]["textDocument"]["version"], 3);
+    let fixed = apply_edits(&text, changes[0]["edits"].as_array().unwrap());
+    assert!(fixed.contains("${secrets.POSTGRES_PASSWORD}") && !fixed.contains(&value));
+    let spec_path = changes[1]["textDocument"]["uri"].as_str().unwrap().trim_start_matches("file://").to_owned();
+    let spec_text = std::fs::read_to_string(&spec_path).unwrap();
+    let with_row = apply_edits(&spec_text, changes[1]["edits"].as_array().unwrap());
+    assert!(with_row.contains("| `POSTGRES_PASSWORD` |"), "{with_row}");
+    let ignore = actions.iter().find(|a| a["title"].as_str().unwrap().starts_with("Ignore this value")).unwrap();
+    let ops = ignore["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(ops[0]["kind"], "create");
+    let line = ops[1]["edits"][0]["newText"].as_str().unwrap();
+    assert_eq!(line.split_whitespace().next().unwrap().len(), 16, "a fingerprint, not the value: {line}");
+    // The value never crossed the wire from the server.
+    for m in &lsp.received {
+        assert!(!m.to_string().contains(&value), "server message leaks the secret: {m}");
+    }
+    lsp.shutdown();
+}

@@ -4,6 +4,7 @@
 //! and line endings are left as they were.
 
 mod criteria;
+pub mod secrets;
 mod transitions;
 
 use std::ops::Range;

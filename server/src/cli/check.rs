@@ -15,7 +15,17 @@ pub fn run(args: &CheckArgs) -> i32 {
             return 2;
         }
     }
-    let results = check_paths(&paths);
+    let results = if args.staged {
+        match check_staged() {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: --staged: {e}");
+                return 2;
+            }
+        }
+    } else {
+        check_paths(&paths)
+    };
     let results: Vec<Located> = results
         .into_iter()
         .filter(|r| args.only.as_deref().is_none_or(|only| in_family(&r.finding.code, only)))
@@ -35,6 +45,52 @@ pub fn run(args: &CheckArgs) -> i32 {
         return 2;
     }
     i32::from(has_error)
+}
+
+/// Findings in the staged content of the files staged for commit. The rest
+/// of the project is read from the working tree so cross-file checks see it.
+fn check_staged() -> Result<Vec<Located>, String> {
+    let git = |args: &[&str]| -> Result<Vec<u8>, String> {
+        let out = std::process::Command::new("git").args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+        }
+        Ok(out.stdout)
+    };
+    let top = PathBuf::from(String::from_utf8_lossy(&git(&["rev-parse", "--show-toplevel"])?).trim().to_owned());
+    let names = git(&["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"])?;
+    let staged: Vec<String> =
+        names.split(|&b| b == 0).filter(|n| !n.is_empty()).map(|n| String::from_utf8_lossy(n).into_owned()).collect();
+    let ws = Workspace::new();
+    ws.index_folders(std::slice::from_ref(&top), DEFAULT_MAX_FILE_SIZE, &|_, _| {});
+    let mut files = Vec::new();
+    for name in &staged {
+        let path = top.join(name);
+        if !crate::workspace::is_indexed_path(&path) {
+            continue;
+        }
+        let blob = git(&["show", &format!(":{name}")])?;
+        if smaqit_secrets::looks_binary(&blob) {
+            continue;
+        }
+        let Ok(text) = String::from_utf8(blob) else { continue };
+        ws.remove(&path);
+        ws.upsert_file(path.clone(), text);
+        files.push((name.clone(), path));
+    }
+    let mut out = Vec::new();
+    for (name, path) in files {
+        let (findings, text) = match (ws.get(&path), ws.get_iac(&path)) {
+            (Some(e), _) => (checks::check_entry(&e, &ws), e.text.as_str().into_owned()),
+            (None, Some(e)) => (checks::check_iac(&e, &ws), e.text.as_str().into_owned()),
+            _ => continue,
+        };
+        let index = LineIndex::new(&text);
+        for f in findings {
+            out.push(Located::new(name.clone(), &text, &index, f, &ws, std::slice::from_ref(&top)));
+        }
+    }
+    Ok(out)
 }
 
 /// Whether `code` belongs to the family named on the command line

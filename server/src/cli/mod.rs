@@ -51,9 +51,13 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Report only one family of diagnostics (e.g. `frontmatter`, `criteria`).
+    /// Report only one family of diagnostics (e.g. `secrets`, `frontmatter`, `criteria`, `ref`).
     #[arg(long)]
     pub only: Option<String>,
+    /// Check the content staged in git (the index, not the working tree) of
+    /// the files staged for commit; for a pre-commit hook.
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -10,8 +10,9 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use dashmap::DashMap;
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeActionKind, CodeActionOrCommand, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
-    TextDocumentContentChangeEvent, TextDocumentEdit, Uri, WorkspaceEdit,
+    self as lsp, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions, DocumentChangeOperation,
+    DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, ResourceOp, TextDocumentContentChangeEvent,
+    TextDocumentEdit, Uri, WorkspaceEdit,
 };
 
 use super::convert;
@@ -357,27 +358,122 @@ impl State {
     pub fn code_actions(&self, params: &lsp::CodeActionParams) -> Vec<CodeActionOrCommand> {
         let uri = &params.text_document.uri;
         let enc = self.enc();
-        let Some(open) = self.docs.get(uri) else {
-            return self.code_actions_closed(params);
-        };
-        let Some(path) = open.path.clone().filter(|p| is_spec_path(p)) else { return Vec::new() };
-        let spec = Spec::new(path.clone(), find_root(&path), open.parsed.clone());
-        let range = to_byte_range(&open.doc.rope, params.range, enc);
-        let actions = self.actions_for(&spec, range, params);
-        let version = Some(open.doc.version);
-        actions.into_iter().map(|a| to_code_action(a, uri, version, &open.doc.rope, enc, params)).collect()
+        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else { return Vec::new() };
+        if let Some(open) = self.docs.get(uri) {
+            let version = Some(open.doc.version);
+            let lines: &dyn Lines = &open.doc.rope;
+            let mut out = self.secret_actions(uri, &path, version, lines, params);
+            if is_spec_path(&path) {
+                let spec = Spec::new(path.clone(), find_root(&path), open.parsed.clone());
+                let range = to_byte_range(lines, params.range, enc);
+                let actions = self.actions_for(&spec, range, params);
+                out.extend(actions.into_iter().map(|a| to_code_action(a, uri, version, lines, enc, params)));
+            }
+            return out;
+        }
+        let Some(entry) = self.indexed(&path) else { return Vec::new() };
+        with_lines(entry.text(), |lines| {
+            let mut out = self.secret_actions(uri, &path, None, lines, params);
+            if let Indexed::Spec(e) = &entry {
+                let range = to_byte_range(lines, params.range, enc);
+                let actions = self.actions_for(&e.spec, range, params);
+                out.extend(actions.into_iter().map(|a| to_code_action(a, uri, None, lines, enc, params)));
+            }
+            out
+        })
     }
 
-    fn code_actions_closed(&self, params: &lsp::CodeActionParams) -> Vec<CodeActionOrCommand> {
-        let uri = &params.text_document.uri;
-        let Some(path) = uri.to_file_path() else { return Vec::new() };
-        let Some(entry) = self.ws.get(&path) else { return Vec::new() };
+    /// Quick fixes for the `secret/*` diagnostics the client sent back:
+    /// replace the literal with a reference (and list the name in the
+    /// project's Secrets Management table), or allow the value in the project.
+    fn secret_actions(
+        &self,
+        uri: &Uri,
+        path: &Path,
+        version: Option<i32>,
+        lines: &dyn Lines,
+        params: &lsp::CodeActionParams,
+    ) -> Vec<CodeActionOrCommand> {
         let enc = self.enc();
-        with_lines(&entry.text, |lines| {
-            let range = to_byte_range(lines, params.range, enc);
-            let actions = self.actions_for(&entry.spec, range, params);
-            actions.into_iter().map(|a| to_code_action(a, uri, None, lines, enc, params)).collect()
-        })
+        let mut out = Vec::new();
+        let only = params.context.only.as_ref();
+        if only.is_some_and(|o| !o.iter().any(|k| CodeActionKind::QUICKFIX.as_str().starts_with(k.as_str()))) {
+            return out;
+        }
+        for d in &params.context.diagnostics {
+            let Some(lsp::NumberOrString::String(code)) = &d.code else { continue };
+            let Some(detector) = code.strip_prefix("secret/") else { continue };
+            let Some(name) = d.data.as_ref().and_then(|v| v.get("suggestion")).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let bytes = to_byte_range(lines, d.range, enc);
+            let replace = lsp::TextEdit { range: d.range, new_text: actions::secrets::reference(name) };
+            let mut changes = vec![DocumentChangeOperation::Edit(TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version },
+                edits: vec![OneOf::Left(replace)],
+            })];
+            let root = find_root(path);
+            let mut title = format!("Replace with ${{secrets.{name}}}");
+            if let Some((table_edit, spec_name)) =
+                root.as_deref().and_then(|r| self.secrets_table_edit(r, name, detector))
+            {
+                title.push_str(&format!(" and list {name} in {spec_name}"));
+                changes.push(DocumentChangeOperation::Edit(table_edit));
+            }
+            out.push(CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![d.clone()]),
+                edit: Some(WorkspaceEdit {
+                    document_changes: Some(DocumentChanges::Operations(changes)),
+                    ..Default::default()
+                }),
+                is_preferred: Some(true),
+                ..Default::default()
+            }));
+            if let Some(root) = root {
+                let value = lines_slice(lines, &bytes);
+                if let Some(edit) = allowlist_edit(&root, &smaqit_secrets::fingerprint(&value), detector, enc) {
+                    out.push(CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: "Ignore this value in the project (fingerprint in .smaqit/secrets-allowlist)".into(),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![d.clone()]),
+                        edit: Some(edit),
+                        ..Default::default()
+                    }));
+                }
+            }
+        }
+        out
+    }
+
+    /// The Secrets Management row for `name` in the project's first
+    /// Infrastructure spec that has such a table, versioned if it is open.
+    fn secrets_table_edit(&self, root: &Path, name: &str, detector: &str) -> Option<(TextDocumentEdit, String)> {
+        let enc = self.enc();
+        let kind = detector.replace('-', " ");
+        for e in self.ws.specs().into_iter().filter(|e| e.spec.layer == Some(crate::model::Layer::Infrastructure)) {
+            if e.spec.root.as_deref() != Some(root) {
+                continue;
+            }
+            let uri = convert::uri_of(&e.spec.path)?;
+            let file = e.spec.path.file_name().map_or(String::new(), |f| f.to_string_lossy().into_owned());
+            // An open document is edited as the user sees it, not as indexed.
+            let made = if let Some(open) = self.docs.get(&uri) {
+                let spec = Spec::new(e.spec.path.clone(), Some(root.to_path_buf()), open.parsed.clone());
+                let text = open.doc.text();
+                actions::secrets::secrets_table_row(&spec, &text, name, &kind)
+                    .map(|edit| versioned_edit_one(&uri, Some(open.doc.version), &open.doc.rope, enc, &edit))
+            } else {
+                let text = e.text.as_str();
+                actions::secrets::secrets_table_row(&e.spec, &text, name, &kind)
+                    .map(|edit| with_lines(&e.text, |l| versioned_edit_one(&uri, None, l, enc, &edit)))
+            };
+            if let Some(edit) = made {
+                return Some((edit, file));
+            }
+        }
+        None
     }
 
     fn actions_for(&self, spec: &Spec, range: std::ops::Range<usize>, params: &lsp::CodeActionParams) -> Vec<Action> {
@@ -442,6 +538,66 @@ impl Workspace {
     fn get_path_for(&self, uri: &Uri) -> Option<Arc<FileEntry>> {
         self.get(&uri.to_file_path()?)
     }
+}
+
+fn versioned_edit_one(
+    uri: &Uri,
+    version: Option<i32>,
+    lines: &dyn Lines,
+    enc: Encoding,
+    e: &actions::TextEdit,
+) -> TextDocumentEdit {
+    TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version },
+        edits: vec![OneOf::Left(lsp::TextEdit { range: to_range(lines, &e.range, enc), new_text: e.new_text.clone() })],
+    }
+}
+
+/// The text of a byte range, read through line access.
+fn lines_slice(lines: &dyn Lines, range: &Range<usize>) -> String {
+    let (first, last) = (lines.line_of(range.start), lines.line_of(range.end));
+    let mut out = String::new();
+    for l in first..=last.min(lines.line_count().saturating_sub(1)) {
+        let start = lines.line_start(l);
+        let text = lines.line_text(l);
+        let from = range.start.saturating_sub(start).min(text.len());
+        let to = range.end.saturating_sub(start).min(text.len());
+        if l > first {
+            out.push('\n');
+        }
+        if from <= to && text.is_char_boundary(from) && text.is_char_boundary(to) {
+            out.push_str(&text[from..to]);
+        }
+    }
+    out
+}
+
+/// Creates the allowlist if needed and appends the fingerprint to it.
+fn allowlist_edit(root: &Path, fingerprint: &str, detector: &str, enc: Encoding) -> Option<WorkspaceEdit> {
+    let file = root.join(ALLOWLIST);
+    let uri = convert::uri_of(&file)?;
+    let existing = std::fs::read_to_string(&file).unwrap_or_default();
+    if existing.contains(fingerprint) {
+        return None;
+    }
+    let mut line = actions::secrets::allowlist_line(fingerprint, detector);
+    if !existing.is_empty() && !existing.ends_with('\n') {
+        line.insert(0, '\n');
+    }
+    let end = to_range(&StrLines::new(&existing), &(existing.len()..existing.len()), enc);
+    let create = DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+        uri: uri.clone(),
+        options: Some(CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) }),
+        annotation_id: None,
+    }));
+    let append = DocumentChangeOperation::Edit(TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+        edits: vec![OneOf::Left(lsp::TextEdit { range: end, new_text: line })],
+    });
+    Some(WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Operations(vec![create, append])),
+        ..Default::default()
+    })
 }
 
 /// Runs `f` with line access over an indexed text.
