@@ -8,6 +8,8 @@
 pub mod actions;
 pub mod checks;
 pub mod cli;
+pub mod deploy;
+pub mod exec;
 pub mod lsp;
 pub mod model;
 pub mod parse;

@@ -2,6 +2,7 @@
 //! engine as the server.
 
 mod check;
+mod deploy;
 mod output;
 pub mod plan;
 
@@ -42,6 +43,25 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Deploy an environment of `.smaqit/environments.toml` through the
+    /// trusted executor, then write statuses, timestamps and the report.
+    ///
+    /// Progress goes to stderr and the outcome, as JSON, to stdout. Exit
+    /// status: 0 deployed, 1 refused or failed, 2 usage error.
+    Deploy {
+        /// The environment to deploy.
+        #[arg(long)]
+        env: String,
+        /// Do not ask for confirmation (required when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// The project (default: the current folder).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// The trusted executor (spawned per deploy; speaks JSON lines on stdio).
+    #[command(hide = true)]
+    Exec,
 }
 
 #[derive(clap::Args, Debug)]
@@ -94,5 +114,7 @@ pub fn main() -> i32 {
         }
         Command::Check(args) => check::run(&args),
         Command::Plan { args } => plan::run(&args),
+        Command::Deploy { env, yes, root } => deploy::run(&env, yes, &root),
+        Command::Exec => crate::exec::main(),
     }
 }
