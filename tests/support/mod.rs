@@ -73,12 +73,16 @@ pub struct Lsp {
 
 impl Lsp {
     pub fn spawn() -> Lsp {
-        let mut child = Command::new(bin())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn smaqit-ls");
+        Lsp::spawn_with_env(&[])
+    }
+
+    pub fn spawn_with_env(env: &[(&str, &str)]) -> Lsp {
+        let mut cmd = Command::new(bin());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child =
+            cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn smaqit-ls");
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = channel();
@@ -115,7 +119,11 @@ impl Lsp {
 
     /// Spawns and initializes with `root` as the workspace folder.
     pub fn start(root: &Path, capabilities: Value, init_options: Value) -> (Lsp, Value) {
-        let mut lsp = Lsp::spawn();
+        Lsp::start_with_env(root, capabilities, init_options, &[])
+    }
+
+    pub fn start_with_env(root: &Path, capabilities: Value, init_options: Value, env: &[(&str, &str)]) -> (Lsp, Value) {
+        let mut lsp = Lsp::spawn_with_env(env);
         let result = lsp.request(
             "initialize",
             json!({
@@ -150,6 +158,25 @@ impl Lsp {
             let msg = self.recv_until(deadline).unwrap_or_else(|| panic!("no response to {method}"));
             if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
                 return msg;
+            }
+            self.pending.push(msg);
+        }
+    }
+
+    /// Sends a request and waits for its response; `hook` sees every other
+    /// message on the way and returns messages to send in reply.
+    pub fn request_with(&mut self, method: &str, params: Value, hook: &mut dyn FnMut(&Value) -> Vec<Value>) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let msg = self.recv_until(deadline).unwrap_or_else(|| panic!("no response to {method}"));
+            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+                return msg;
+            }
+            for reply in hook(&msg) {
+                self.send(&reply);
             }
             self.pending.push(msg);
         }

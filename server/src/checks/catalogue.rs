@@ -53,6 +53,7 @@ pub const CATALOGUE: &[CodeInfo] = &[
     c("coverage/summary-mismatch", Warning, "A Coverage Summary row disagrees with the map."),
     c("boundary/business-technology", Hint, "A Business spec names a technology."),
     c("boundary/stack-hosting", Hint, "A Stack spec names hosting or a cloud provider."),
+    c("deploy/environments", Error, "`.smaqit/environments.toml` is malformed."),
     c("workspace/file-too-large", Warning, "A file was skipped because it is larger than the size limit."),
     c("workspace/unreadable", Warning, "A file could not be read (permissions or invalid UTF-8)."),
 ];

@@ -97,11 +97,21 @@ pub fn check_entry(entry: &FileEntry, ws: &Workspace) -> Vec<Finding> {
 
 /// All findings of an indexed IaC/config file.
 pub fn check_iac(entry: &IacEntry, ws: &Workspace) -> Vec<Finding> {
-    if entry.secrets.is_empty() {
-        return Vec::new();
+    let mut out = Vec::new();
+    if entry.path.ends_with(crate::deploy::config::ENVIRONMENTS_FILE)
+        && let Err(e) = crate::deploy::config::parse(&entry.text.as_str())
+    {
+        out.push(Finding::new(
+            "deploy/environments",
+            Severity::Error,
+            e.range,
+            format!("environments file: {}", e.message),
+        ));
     }
-    let allow = allowlist_for(&entry.path, ws);
-    let mut out = secrets::check_file(&entry.path, &entry.text.as_str(), &entry.secrets, &allow);
+    if !entry.secrets.is_empty() {
+        let allow = allowlist_for(&entry.path, ws);
+        out.extend(secrets::check_file(&entry.path, &entry.text.as_str(), &entry.secrets, &allow));
+    }
     sort(&mut out);
     out
 }

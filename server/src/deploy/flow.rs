@@ -177,9 +177,10 @@ pub fn run_executor(p: &Prepared, on_event: &mut dyn FnMut(&Event), cancel: &Ato
                 let Ok(line) = line else { break };
                 // Lines that are not events are dropped, never forwarded raw.
                 if let Ok(e) = serde_json::from_str::<Event>(&line)
-                    && tx.send(e).is_err() {
-                        break;
-                    }
+                    && tx.send(e).is_err()
+                {
+                    break;
+                }
             }
         });
     }

@@ -48,11 +48,12 @@ fn read_secrets_file(path: &Path, root: &Path) -> Result<Vec<(String, String)>, 
     let shown = path.display();
     let canonical = path.canonicalize().map_err(|e| format!("secrets file {shown}: {e}"))?;
     if let Ok(root) = root.canonicalize()
-        && canonical.starts_with(&root) {
-            return Err(format!(
-                "secrets file {shown} is inside the workspace; keep it outside, where no spec or IaC can hold it"
-            ));
-        }
+        && canonical.starts_with(&root)
+    {
+        return Err(format!(
+            "secrets file {shown} is inside the workspace; keep it outside, where no spec or IaC can hold it"
+        ));
+    }
     let mode = std::fs::metadata(&canonical).map_err(|e| format!("secrets file {shown}: {e}"))?.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(format!(

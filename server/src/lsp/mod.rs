@@ -3,6 +3,7 @@
 //! CPU work on the blocking pool. It holds no rules of its own.
 
 mod convert;
+mod deploy;
 pub mod position;
 mod server;
 mod settings;
@@ -21,6 +22,8 @@ const CONCURRENCY: usize = 64;
 pub async fn serve_stdio() {
     let stdin = tokio::io::stdin();
     let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::build(Backend::new).finish();
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
+        .finish();
     Server::new(stdin, stdout, socket).concurrency_level(CONCURRENCY).serve(service).await;
 }

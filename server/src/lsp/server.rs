@@ -21,6 +21,10 @@ pub struct Backend {
 
 pub const COMMAND_TRANSITION: &str = "smaqit.setStatus";
 pub const COMMAND_REINDEX: &str = "smaqit.reindex";
+pub const COMMAND_DEPLOY: &str = "smaqit.deploy";
+pub const COMMAND_ENVIRONMENTS: &str = "smaqit.listEnvironments";
+pub const COMMAND_PLAN: &str = "smaqit.plan";
+pub const COMMAND_STATUS: &str = "smaqit.status";
 
 impl Backend {
     pub fn new(client: Client) -> Self {
@@ -108,6 +112,24 @@ impl Backend {
             return;
         };
         publish(&self.client, &self.state, publishes).await;
+    }
+
+    /// `window/workDoneProgress/cancel`: the user pressed cancel.
+    pub async fn progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        let key = match params.token {
+            NumberOrString::String(s) => s,
+            NumberOrString::Number(n) => n.to_string(),
+        };
+        if let Some(flag) = self.state.cancels.get(&key) {
+            flag.store(true, Ordering::SeqCst);
+        }
+    }
+
+    async fn republish_all(&self) {
+        let state = self.state.clone();
+        if let Ok(publishes) = tokio::task::spawn_blocking(move || state.refresh_all()).await {
+            publish(&self.client, &self.state, publishes).await;
+        }
     }
 
     async fn update_settings(&self, value: &serde_json::Value) {
@@ -201,7 +223,17 @@ impl LanguageServer for Backend {
                     })
                 }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![COMMAND_TRANSITION.into(), COMMAND_REINDEX.into()],
+                    commands: [
+                        COMMAND_TRANSITION,
+                        COMMAND_REINDEX,
+                        COMMAND_DEPLOY,
+                        COMMAND_ENVIRONMENTS,
+                        COMMAND_PLAN,
+                        COMMAND_STATUS,
+                    ]
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
                     ..Default::default()
                 }),
                 workspace: Some(WorkspaceServerCapabilities {
@@ -402,6 +434,25 @@ impl LanguageServer for Backend {
                 };
                 let applied = self.client.apply_edit(edit).await.map(|r| r.applied).unwrap_or(false);
                 Ok(Some(serde_json::json!({ "applied": applied })))
+            }
+            COMMAND_DEPLOY => {
+                let args = params.arguments.first().cloned().unwrap_or_default();
+                let progress = self.progress.load(Ordering::Relaxed);
+                let result = super::deploy::deploy(self.state.clone(), &self.client, progress, args).await?;
+                self.republish_all().await;
+                Ok(Some(result))
+            }
+            COMMAND_ENVIRONMENTS => {
+                let args = params.arguments.first().cloned().unwrap_or_default();
+                super::deploy::list_environments(&self.state, &args).map(Some)
+            }
+            COMMAND_PLAN => {
+                let args = params.arguments.first().cloned().unwrap_or_default();
+                super::deploy::plan(&self.state, &args).map(Some)
+            }
+            COMMAND_STATUS => {
+                let args = params.arguments.first().cloned().unwrap_or_default();
+                Ok(Some(super::deploy::status(&self.state, &args)))
             }
             COMMAND_REINDEX => {
                 self.index_workspace().await;

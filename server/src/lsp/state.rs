@@ -69,6 +69,10 @@ pub struct State {
     /// Hash of what was last published per document, to skip repeats.
     published: DashMap<Uri, u64>,
     pub indexed: AtomicBool,
+    /// Projects with a deploy running (one at a time each).
+    pub deploying: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Cancel flags of running deploys, by progress token.
+    pub cancels: DashMap<String, Arc<AtomicBool>>,
 }
 
 /// Diagnostics ready to publish for one document.
@@ -91,6 +95,8 @@ impl State {
             next_generation: AtomicU64::new(1),
             published: DashMap::new(),
             indexed: AtomicBool::new(false),
+            deploying: Default::default(),
+            cancels: DashMap::new(),
         }
     }
 

@@ -38,7 +38,9 @@ pub fn scanner() -> &'static Scanner {
 
 /// Whether the index reads `path`: specs and scannable IaC/config files.
 pub fn is_indexed_path(path: &Path) -> bool {
-    is_spec_path(path) || smaqit_secrets::is_scannable_path(path)
+    is_spec_path(path)
+        || smaqit_secrets::is_scannable_path(path)
+        || path.ends_with(crate::deploy::config::ENVIRONMENTS_FILE)
 }
 
 /// The index. Shared between the LSP's tasks; every map is concurrent.

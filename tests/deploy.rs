@@ -1,0 +1,385 @@
+//! Deploy end to end: the real executor deploys a real local service
+//! (fixtures/clean, environment `local`) and checks its health over
+//! loopback. Canary secrets are planted and searched for everywhere.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+use support::*;
+
+const PW: &str = "Canary-pw/+7=é\"q";
+const SESSION: &str = "canary-session-4b1f9e0c";
+
+fn forms(v: &str) -> Vec<String> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(v);
+    let url: String = v
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let json = serde_json::to_string(v).unwrap();
+    vec![v.to_owned(), b64, url, json[1..json.len() - 1].to_owned()]
+}
+
+/// Every form of every canary is absent from `text`.
+fn assert_clean(what: &str, text: &str) {
+    for v in [PW, SESSION] {
+        for f in forms(v) {
+            assert!(!text.contains(&f), "{what} leaks a secret form `{}`…", &f[..4.min(f.len())]);
+        }
+    }
+}
+
+/// Every file under `dir` (and the temp folders the executor made) is clean.
+fn assert_tree_clean(dir: &Path) {
+    for entry in walk(dir) {
+        if let Ok(text) = std::fs::read_to_string(&entry) {
+            assert_clean(&entry.display().to_string(), &text);
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+        }
+    }
+    out
+}
+
+struct Service(PathBuf);
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Ok(pid) = std::fs::read_to_string(self.0.join(".smaqit/run/service.pid")) {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+        }
+    }
+}
+
+fn deploy(dir: &Path, env: &[(&str, &str)]) -> (i32, Value, String) {
+    // A temp folder of its own, so the private folder's removal is checked
+    // without racing other tests.
+    let tmp = PathBuf::from(format!("{}-tmp", dir.display()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let out = Command::new(bin())
+        .args(["deploy", "--env", "local", "--yes"])
+        .current_dir(dir)
+        .env("TMPDIR", &tmp)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().map(|e| e.path()).collect();
+    assert!(left.is_empty(), "the private folder is removed: {left:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_clean("deploy stdout", &stdout);
+    assert_clean("deploy stderr", &stderr);
+    let v: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    (out.status.code().unwrap_or(-1), v, stderr)
+}
+
+fn status_of(dir: &Path, spec: &str) -> String {
+    let text = std::fs::read_to_string(dir.join(spec)).unwrap();
+    text.lines().find_map(|l| l.strip_prefix("status: ")).unwrap().to_owned()
+}
+
+fn set_env(dir: &Path, f: impl Fn(&str) -> String) {
+    let p = dir.join(".smaqit/environments.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, f(&text)).unwrap();
+}
+
+const INFRA: &str = "specs/infrastructure/local-service.md";
+const UPSTREAM: &str = "specs/functional/reading-lists.md";
+
+#[test]
+fn cli_deploys_with_the_env_provider_and_writes_back() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    let (code, out, stderr) =
+        deploy(&dir, &[("SMAQIT_SECRET_DB_PASSWORD", PW), ("SMAQIT_SECRET_SESSION_SECRET", SESSION)]);
+    assert_eq!(code, 0, "{out}\n{stderr}");
+    assert_eq!(out["status"], "success");
+    let endpoint = out["endpoint"].as_str().unwrap();
+    assert!(endpoint.starts_with("http://127.0.0.1:"));
+    assert!(stderr.contains("health: GET"), "progress on stderr: {stderr}");
+    // The service really runs and is healthy over loopback.
+    let port = endpoint.trim_start_matches("http://127.0.0.1:").trim_end_matches('/');
+    let mut conn = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    use std::io::{Read, Write};
+    write!(conn, "GET /health HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
+    let mut body = String::new();
+    conn.read_to_string(&mut body).unwrap();
+    assert!(body.starts_with("HTTP/1.0 200") && body.contains("\"deployedAt\""), "{body}");
+    // Statuses, timestamps, ticks; untouched bytes elsewhere.
+    assert_eq!(status_of(&dir, INFRA), "deployed");
+    assert_eq!(status_of(&dir, UPSTREAM), "deployed");
+    assert_eq!(status_of(&dir, "specs/business/uc1-save-links.md"), "deployed");
+    let infra = std::fs::read_to_string(dir.join(INFRA)).unwrap();
+    assert!(infra.contains("\ndeployed: 20") && !infra.contains("- [ ]"));
+    let original = std::fs::read_to_string(fixture("clean").join(INFRA)).unwrap();
+    let stamp = infra.lines().find(|l| l.starts_with("deployed: ")).unwrap();
+    assert_eq!(
+        infra,
+        original.replace("status: draft\n", &format!("status: deployed\n{stamp}\n")).replace("- [ ] ", "- [x] "),
+        "only the status, its timestamp and the ticks change"
+    );
+    // The report.
+    let report = PathBuf::from(out["report"].as_str().unwrap());
+    let text = std::fs::read_to_string(&report).unwrap();
+    for section in [
+        "# Deployment Phase Report",
+        "## Summary",
+        "specs/infrastructure/local-service.md\n```",
+        "## Infrastructure Specifications Processed",
+        "### INF-LOCAL-SERVICE",
+        "## Health Checks",
+        "## Acceptance Criteria Status",
+        "/smaqit.coverage",
+        "```mermaid",
+        "INF_LOCAL_SERVICE[\"INF-LOCAL-SERVICE\"] --> FUN_LISTS[\"FUN-LISTS\"]",
+    ] {
+        assert!(text.contains(section), "report lacks {section:?}:\n{text}");
+    }
+    // A second deploy the same day appends a section.
+    let (code, _, _) = deploy(&dir, &[("SMAQIT_SECRET_DB_PASSWORD", PW), ("SMAQIT_SECRET_SESSION_SECRET", SESSION)]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(text.matches("## Deployment at ").count(), 2);
+    assert_tree_clean(&dir);
+}
+
+#[test]
+fn cli_deploys_with_the_file_and_command_providers() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    let secrets_dir = std::env::temp_dir().join(format!("smaqit-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&secrets_dir).unwrap();
+    let file = secrets_dir.join("lantern.env");
+    std::fs::write(&file, format!("DB_PASSWORD={PW}\nSESSION_SECRET={SESSION}\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let provider = format!("secrets = {{ provider = \"file\", path = \"{}\" }}", file.display());
+    set_env(&dir, |t| t.replace("secrets = { provider = \"env\" }", &provider));
+    let (code, out, _) = deploy(&dir, &[]);
+    assert_eq!((code, out["status"].as_str()), (1, Some("failed")), "{out}");
+    assert!(out["message"].as_str().unwrap().contains("readable by group or others"), "{out}");
+    assert_eq!(status_of(&dir, INFRA), "failed", "a failed deploy marks the infrastructure spec");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    set_env(&dir, |t| t.to_owned());
+    // failed → deployed is a retry: put the spec back to draft first.
+    let spec = dir.join(INFRA);
+    std::fs::write(&spec, std::fs::read_to_string(&spec).unwrap().replace("status: failed", "status: draft")).unwrap();
+    let (code, out, _) = deploy(&dir, &[]);
+    assert_eq!(code, 0, "{out}");
+
+    let dir2 = temp_copy("clean");
+    let _svc2 = Service(dir2.clone());
+    set_env(&dir2, |t| {
+        t.replace(
+            "secrets = { provider = \"env\" }",
+            "secrets = { provider = \"command\", argv = [\"printenv\", \"VAULT_{name}\"] }",
+        )
+    });
+    let (code, out, _) = deploy(&dir2, &[("VAULT_DB_PASSWORD", PW), ("VAULT_SESSION_SECRET", SESSION)]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(status_of(&dir2, INFRA), "deployed");
+    assert_tree_clean(&dir);
+    assert_tree_clean(&dir2);
+    let _ = std::fs::remove_dir_all(&secrets_dir);
+}
+
+#[test]
+fn a_failing_step_is_retried_twice_and_its_output_scrubbed() {
+    let dir = temp_copy("clean");
+    // The step prints the secret raw, base64, URL-encoded and JSON-escaped.
+    let leaky = r#"["sh", "-c", "echo raw=$DB_PASSWORD; printf %s \"$DB_PASSWORD\" | base64; python3 -c 'import os,json,urllib.parse as u; v=os.environ[\"DB_PASSWORD\"]; print(u.quote(v, safe=\"\")); print(json.dumps(v))'; exit 7"]"#;
+    set_env(&dir, |t| {
+        let start = t.find("steps = [").unwrap();
+        let end = t[start..].find("\n]\n").unwrap() + start + 3;
+        format!("{}steps = [{leaky}]\n{}", &t[..start], &t[end..])
+    });
+    let (code, out, stderr) =
+        deploy(&dir, &[("SMAQIT_SECRET_DB_PASSWORD", PW), ("SMAQIT_SECRET_SESSION_SECRET", SESSION)]);
+    assert_eq!(code, 1);
+    assert_eq!(out["status"], "failed");
+    assert_eq!(out["attempts"], 3, "one attempt and two retries");
+    assert!(stderr.contains("raw=***"), "the output is forwarded, scrubbed: {stderr}");
+    assert_eq!(status_of(&dir, INFRA), "failed");
+    assert_eq!(status_of(&dir, UPSTREAM), "implemented", "upstream specs move only on success");
+    let report = std::fs::read_to_string(out["report"].as_str().unwrap()).unwrap();
+    assert_eq!(report.matches("### Attempt ").count(), 3);
+    assert!(report.contains("exited with exit status: 7"));
+    assert_tree_clean(&dir);
+}
+
+#[test]
+fn health_that_never_passes_missing_secrets_and_crashed_executors_fail_cleanly() {
+    let dir = temp_copy("clean");
+    set_env(&dir, |t| {
+        let t = t.replace("url = \"http://127.0.0.1:{port}/health\"", "tcp = \"127.0.0.1:{port}\"");
+        let t = t.replace("json = { status = \"ok\", sha = \"*\", deployedAt = \"*\" }\n", "");
+        let t = t.replace("within_secs = 15", "within_secs = 1");
+        let start = t.find("steps = [").unwrap();
+        let end = t[start..].find("\n]\n").unwrap() + start + 3;
+        format!("{}steps = [[\"true\"]]\n{}", &t[..start], &t[end..])
+    });
+    let (code, out, _) = deploy(&dir, &[("SMAQIT_SECRET_DB_PASSWORD", PW), ("SMAQIT_SECRET_SESSION_SECRET", SESSION)]);
+    assert_eq!((code, out["attempts"].as_u64()), (1, Some(3)), "{out}");
+    assert!(out["message"].as_str().unwrap().contains("health check TCP connect"), "{out}");
+
+    let dir = temp_copy("clean");
+    let (code, out, _) = deploy(&dir, &[("SMAQIT_SECRET_SESSION_SECRET", SESSION)]);
+    assert_eq!(code, 1);
+    assert!(out["message"].as_str().unwrap().contains("${secrets.DB_PASSWORD}"), "{out}");
+    assert_eq!(out["attempts"], 0, "nothing ran");
+
+    let dir = temp_copy("clean");
+    set_env(&dir, |t| t.replace("retries = 2", "retries = 2\nexecutor = [\"sh\", \"-c\", \"read line; exit 3\"]"));
+    let (code, out, _) = deploy(&dir, &[("SMAQIT_SECRET_DB_PASSWORD", PW), ("SMAQIT_SECRET_SESSION_SECRET", SESSION)]);
+    assert_eq!(code, 1);
+    assert!(out["message"].as_str().unwrap().contains("without a result"), "{out}");
+}
+
+#[test]
+fn deploy_is_refused_while_conflicts_stand() {
+    let dir = temp_copy("example");
+    for f in [".smaqit/environments.toml", "deploy/app.env", "deploy/service.py"] {
+        std::fs::copy(fixture("clean").join(f), dir.join(f)).unwrap();
+    }
+    let (code, out, stderr) = deploy(&dir, &[]);
+    assert_eq!((code, out["status"].as_str()), (1, Some("refused")));
+    let conflicts: Vec<&str> = out["conflicts"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert!(conflicts.iter().any(|c| c.contains("spec/duplicate-id")), "{conflicts:?}");
+    assert!(stderr.contains("spec/duplicate-id"));
+}
+
+fn caps() -> Value {
+    json!({
+        "window": { "workDoneProgress": true, "showDocument": { "support": true } },
+        "workspace": { "applyEdit": true, "workspaceEdit": { "documentChanges": true } }
+    })
+}
+
+#[test]
+fn lsp_deploy_reports_progress_writes_back_around_user_typing_and_opens_the_report() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    // A slower first step leaves time to type during the deploy.
+    set_env(&dir, |t| t.replacen("steps = [\n", "steps = [\n  [\"sleep\", \"1\"],\n", 1));
+    let env = [("SMAQIT_SECRET_DB_PASSWORD", PW), ("SMAQIT_SECRET_SESSION_SECRET", SESSION)];
+    let (mut lsp, init) = Lsp::start_with_env(&dir, caps(), json!({ "debounceMs": 0 }), &env);
+    let commands = init["capabilities"]["executeCommandProvider"]["commands"].as_array().unwrap().clone();
+    assert!(commands.contains(&json!("smaqit.deploy")));
+    let path = dir.join(INFRA);
+    let (u, mut text) = lsp.open(&path, 1);
+    let envs =
+        lsp.request("workspace/executeCommand", json!({ "command": "smaqit.listEnvironments", "arguments": [] }));
+    assert_eq!(envs[0]["name"], "local");
+    assert!(envs[0]["steps"].as_array().unwrap().len() >= 2);
+    let plan = lsp.request("workspace/executeCommand", json!({ "command": "smaqit.plan", "arguments": [] }));
+    assert_eq!(plan["output"], "specs/infrastructure/local-service.md\n");
+
+    let typed = "\nNotes typed during the deploy.\n";
+    let mut version = 1;
+    let mut applied: Vec<Value> = Vec::new();
+    let mut typed_yet = false;
+    let resp = lsp.request_with(
+        "workspace/executeCommand",
+        json!({ "command": "smaqit.deploy", "arguments": [{ "environment": "local" }] }),
+        &mut |m| {
+            if m["method"] == "$/progress" && m["params"]["value"]["kind"] == "report" && !typed_yet {
+                typed_yet = true;
+                version += 1;
+                let end = position_utf16(&text, text.len());
+                text.push_str(typed);
+                return vec![json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                    "textDocument": { "uri": u, "version": version },
+                    "contentChanges": [{ "range": { "start": end, "end": end }, "text": typed }] } })];
+            }
+            if m["method"] == "workspace/applyEdit" {
+                applied.push(m["params"].clone());
+            }
+            Vec::new()
+        },
+    );
+    let result = &resp["result"];
+    assert_eq!(result["status"], "success", "{resp}");
+    assert!(typed_yet, "progress was reported");
+    let edit = applied
+        .iter()
+        .find(|e| e["edit"]["documentChanges"][0]["textDocument"]["uri"] == u.as_str())
+        .expect("applyEdit for the open spec");
+    let change = &edit["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], version, "computed on the text the user has now");
+    let new_text = apply_edits(&text, change["edits"].as_array().unwrap());
+    assert!(new_text.contains("status: deployed") && new_text.ends_with(typed), "{new_text}");
+    // The closed upstream spec was written on disk, the report shown.
+    assert_eq!(status_of(&dir, UPSTREAM), "deployed");
+    let report = result["report"].as_str().unwrap();
+    assert!(lsp.received.iter().any(|m| m["method"] == "window/showDocument" && m["params"]["uri"] == report));
+    let kinds: Vec<String> = lsp
+        .received
+        .iter()
+        .filter(|m| {
+            m["method"] == "$/progress" && m["params"]["token"].as_str().is_some_and(|t| t.starts_with("smaqit/deploy"))
+        })
+        .map(|m| m["params"]["value"]["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds.first().map(String::as_str), Some("begin"));
+    assert_eq!(kinds.last().map(String::as_str), Some("end"));
+    let status = lsp.request("workspace/executeCommand", json!({ "command": "smaqit.status", "arguments": [] }));
+    assert_eq!(status["deploying"], false);
+    for m in &lsp.received {
+        assert_clean("an LSP message", &m.to_string());
+    }
+    lsp.shutdown();
+    assert_tree_clean(&dir);
+}
+
+#[test]
+fn lsp_deploy_can_be_cancelled_and_changes_nothing() {
+    let dir = temp_copy("clean");
+    set_env(&dir, |t| t.replacen("steps = [\n", "steps = [\n  [\"sleep\", \"30\"],\n", 1));
+    let env = [("SMAQIT_SECRET_DB_PASSWORD", PW), ("SMAQIT_SECRET_SESSION_SECRET", SESSION)];
+    let (mut lsp, _) = Lsp::start_with_env(&dir, caps(), json!({ "debounceMs": 0 }), &env);
+    let before = std::fs::read_to_string(dir.join(INFRA)).unwrap();
+    let started = std::time::Instant::now();
+    let mut sent = false;
+    let resp = lsp.request_with(
+        "workspace/executeCommand",
+        json!({ "command": "smaqit.deploy", "arguments": [{ "environment": "local" }] }),
+        &mut |m| {
+            let p = &m["params"];
+            if !sent && m["method"] == "$/progress" && p["value"]["message"].as_str().is_some_and(|s| s.contains("sleep")) {
+                sent = true;
+                return vec![json!({ "jsonrpc": "2.0", "method": "window/workDoneProgress/cancel", "params": { "token": p["token"] } })];
+            }
+            Vec::new()
+        },
+    );
+    assert_eq!(resp["result"]["status"], "cancelled", "{resp}");
+    assert!(started.elapsed().as_secs() < 20, "the sleeping step was killed");
+    assert_eq!(std::fs::read_to_string(dir.join(INFRA)).unwrap(), before);
+    assert!(
+        !dir.join(".smaqit/reports")
+            .read_dir()
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("deployment-"))
+    );
+    lsp.shutdown();
+}
