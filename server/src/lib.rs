@@ -12,6 +12,7 @@ pub mod deploy;
 pub mod exec;
 pub mod lsp;
 pub mod model;
+pub mod navigation;
 pub mod parse;
 pub mod text;
 pub mod workspace;

@@ -4,6 +4,7 @@
 
 mod convert;
 mod deploy;
+mod navigation;
 pub mod position;
 mod server;
 mod settings;

@@ -114,6 +114,12 @@ impl Backend {
         publish(&self.client, &self.state, publishes).await;
     }
 
+    /// Runs `f` on the blocking pool (CPU work stays off the runtime).
+    async fn blocking<R: Send + 'static>(&self, f: impl FnOnce(&State) -> R + Send + 'static) -> Result<R> {
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || f(&state)).await.map_err(|_| Error::internal_error())
+    }
+
     /// `window/workDoneProgress/cancel`: the user pressed cancel.
     pub async fn progress_cancel(&self, params: WorkDoneProgressCancelParams) {
         let key = match params.token {
@@ -174,7 +180,16 @@ impl LanguageServer for Backend {
             .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
         let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
         let _ = self.state.encoding.set(enc);
-        let pull = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+        // Pull only when the client can also be told to re-pull: closed files'
+        // diagnostics change as the index fills, and a client without
+        // workspace refresh (Neovim 0.11) would never see them otherwise.
+        let pull = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some()
+            && caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false);
         self.state.pull.store(pull, Ordering::Relaxed);
         let progress = caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
         self.progress.store(progress, Ordering::Relaxed);
@@ -222,6 +237,20 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     })
                 }),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(["[", "-", ":", "#", " "].iter().map(|c| (*c).to_owned()).collect()),
+                    ..Default::default()
+                }),
+                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: [
                         COMMAND_TRANSITION,
@@ -241,7 +270,13 @@ impl LanguageServer for Backend {
                     file_operations: Some(WorkspaceFileOperationsServerCapabilities {
                         did_create: Some(file_filter.clone()),
                         did_rename: Some(file_filter.clone()),
-                        did_delete: Some(file_filter),
+                        did_delete: Some(file_filter.clone()),
+                        will_rename: Some(FileOperationRegistrationOptions {
+                            filters: vec![FileOperationFilter {
+                                scheme: Some("file".into()),
+                                pattern: FileOperationPattern { glob: "**/*.md".into(), matches: None, options: None },
+                            }],
+                        }),
                         ..Default::default()
                     }),
                 }),
@@ -366,6 +401,61 @@ impl LanguageServer for Backend {
             }
             self.file_changed(p).await;
         }
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let locs = self.blocking(move |s| s.goto_definition(&p.text_document.uri, p.position)).await?;
+        Ok((!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs)))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let decl = params.context.include_declaration;
+        Ok(Some(self.blocking(move |s| s.find_references(&p.text_document.uri, p.position, decl)).await?))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        self.blocking(move |s| s.hover(&p.text_document.uri, p.position)).await
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        Ok(Some(DocumentSymbolResponse::Nested(self.blocking(move |s| s.document_symbols(&uri)).await?)))
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        let q = params.query;
+        Ok(Some(WorkspaceSymbolResponse::Nested(self.blocking(move |s| s.workspace_symbols(&q)).await?)))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        let items = self.blocking(move |s| s.completion(&p.text_document.uri, p.position)).await?;
+        Ok(Some(CompletionResponse::Array(items)))
+    }
+
+    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+        self.blocking(move |s| s.prepare_rename(&params.text_document.uri, params.position)).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let new = params.new_name;
+        self.blocking(move |s| s.rename(&p.text_document.uri, p.position, &new))
+            .await?
+            .map(Some)
+            .map_err(Error::invalid_params)
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        self.blocking(move |s| s.will_rename_files(&params.files)).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        Ok(Some(self.blocking(move |s| s.code_lenses(&uri)).await?))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

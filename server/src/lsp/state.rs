@@ -374,6 +374,8 @@ impl State {
                 let range = to_byte_range(lines, params.range, enc);
                 let actions = self.actions_for(&spec, range, params);
                 out.extend(actions.into_iter().map(|a| to_code_action(a, uri, version, lines, enc, params)));
+                drop(open);
+                out.extend(self.upstream_action(&spec, params));
             }
             return out;
         }
@@ -384,9 +386,32 @@ impl State {
                 let range = to_byte_range(lines, params.range, enc);
                 let actions = self.actions_for(&e.spec, range, params);
                 out.extend(actions.into_iter().map(|a| to_code_action(a, uri, None, lines, enc, params)));
+                out.extend(self.upstream_action(&e.spec, params));
             }
             out
         })
+    }
+
+    /// "Also move upstream specs to deployed/validated" on a spec that is.
+    fn upstream_action(&self, spec: &Spec, params: &lsp::CodeActionParams) -> Option<CodeActionOrCommand> {
+        let wanted = params.context.only.as_ref().is_none_or(|o| {
+            o.iter()
+                .any(|k| CodeActionKind::SOURCE.as_str().starts_with(k.as_str()) || k.as_str().starts_with("refactor"))
+        });
+        if !wanted {
+            return None;
+        }
+        let edits = crate::navigation::upstream_to(&self.ws, spec, &timestamp::now());
+        if edits.is_empty() {
+            return None;
+        }
+        let status = spec.status()?;
+        Some(CodeActionOrCommand::CodeAction(lsp::CodeAction {
+            title: format!("Also move the {} upstream spec(s) it references to `{status}`", edits.len()),
+            kind: Some(CodeActionKind::REFACTOR_REWRITE),
+            edit: Some(self.multi_file_edit(&edits)),
+            ..Default::default()
+        }))
     }
 
     /// Quick fixes for the `secret/*` diagnostics the client sent back:
@@ -514,7 +539,8 @@ impl State {
         let source_requested = only.is_some_and(|o| o.iter().any(|k| k.as_str().starts_with("source")));
         if in_frontmatter || source_requested {
             for mut a in actions::transition_actions(spec, &now) {
-                if !in_frontmatter {
+                // Asked for as source actions, they are source actions.
+                if !in_frontmatter || source_requested {
                     a.kind = ActionKind::Source;
                 }
                 out.push(a);
@@ -546,7 +572,7 @@ impl Workspace {
     }
 }
 
-fn versioned_edit_one(
+pub fn versioned_edit_one(
     uri: &Uri,
     version: Option<i32>,
     lines: &dyn Lines,
@@ -607,7 +633,7 @@ fn allowlist_edit(root: &Path, fingerprint: &str, detector: &str, enc: Encoding)
 }
 
 /// Runs `f` with line access over an indexed text.
-fn with_lines<R>(text: &SourceText, f: impl FnOnce(&dyn Lines) -> R) -> R {
+pub fn with_lines<R>(text: &SourceText, f: impl FnOnce(&dyn Lines) -> R) -> R {
     match text {
         SourceText::Str(s) => f(&StrLines::new(s)),
         SourceText::Rope(r) => f(r),
