@@ -34,7 +34,8 @@ fn expected_rows() -> Vec<(String, usize, String)> {
 }
 
 /// Families whose checks have landed; rows of other families wait for theirs.
-const FAMILIES: &[&str] = &["frontmatter", "criteria", "ref", "spec", "lifecycle", "coverage", "boundary", "secret"];
+const FAMILIES: &[&str] =
+    &["frontmatter", "criteria", "ref", "spec", "lifecycle", "coverage", "boundary", "secret", "drift"];
 
 #[test]
 fn check_example_reports_every_planted_problem_and_nothing_else() {

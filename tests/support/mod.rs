@@ -223,6 +223,15 @@ impl Lsp {
         }
     }
 
+    /// Reads and forgets everything until the server is quiet for `quiet`.
+    pub fn drain(&mut self, quiet: Duration) {
+        self.pending.clear();
+        while let Some(m) = self.recv_until(Instant::now() + quiet) {
+            let _ = m;
+        }
+        self.received.clear();
+    }
+
     /// Waits for diagnostics of `uri` that satisfy `pred`.
     pub fn diagnostics(&mut self, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let p = self.wait_for("textDocument/publishDiagnostics", |p| {

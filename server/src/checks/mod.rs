@@ -6,6 +6,7 @@ mod boundary;
 pub mod catalogue;
 mod coverage;
 mod criteria;
+pub mod drift;
 mod frontmatter;
 pub mod references;
 pub mod secrets;
@@ -108,6 +109,7 @@ pub fn check_iac(entry: &IacEntry, ws: &Workspace) -> Vec<Finding> {
             format!("environments file: {}", e.message),
         ));
     }
+    drift::check_iac(entry, ws, &mut out);
     if !entry.secrets.is_empty() {
         let allow = allowlist_for(&entry.path, ws);
         out.extend(secrets::check_file(&entry.path, &entry.text.as_str(), &entry.secrets, &allow));
@@ -133,6 +135,8 @@ pub fn check_spec(spec: &Spec, text: &SourceText, ws: &Workspace) -> Vec<Finding
     frontmatter::check(spec, &mut out);
     criteria::check(spec, ws, &mut out);
     references::check(spec, ws, &mut out);
+    references::orphan_foundation(spec, text, &mut out);
+    drift::check(spec, text, ws, &mut out);
     coverage::check(spec, ws, &mut out);
     boundary::check(spec, text, &mut out);
     sort(&mut out);

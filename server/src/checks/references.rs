@@ -1,14 +1,20 @@
 //! The reference graph: broken links, labels that name another spec, IDs
 //! defined nowhere, duplicate spec IDs, references in a forbidden direction,
 //! references to deprecated specs, specs further along than their upstream,
-//! and non-Business specs without `## References` (spec-format §2–§5).
+//! non-Business specs without `## References`, and orphaned foundations:
+//! a `## References` naming no upstream spec and giving no justification
+//! (spec-format §2–§6).
 
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::{Finding, Related, Severity};
 use crate::model::{Layer, Spec, Status, ids};
 use crate::parse::Link;
+use crate::text::SourceText;
 use crate::workspace::{FileEntry, Workspace};
 
 pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
@@ -39,6 +45,72 @@ pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
         }
         out.push(unknown_id(&m.id, m.range, &mut suggester, ws));
     }
+}
+
+/// `ref/orphan-foundation`: a non-Business spec whose `## References` links
+/// to (or names) no spec of an upstream layer — only same-layer Foundation
+/// Reference links, or nothing — and has no `**Justification:**` after a
+/// `FOUNDATION WITHOUT MAPPING` marker.
+pub fn orphan_foundation(spec: &Spec, text: &SourceText, out: &mut Vec<Finding>) {
+    let Some(layer) = spec.layer.filter(|l| *l != Layer::Business) else { return };
+    if spec.effective_status() == Some(Status::Deprecated) {
+        return;
+    }
+    let sections: Vec<_> = spec
+        .doc
+        .sections
+        .iter()
+        .filter(|s| s.section.heading().is_some_and(|h| h.level == 2 && is_references(&h.text)))
+        .collect();
+    let Some(first) = sections.first() else { return };
+    let upstream = |l: Option<Layer>| l.is_some_and(|l| l < layer);
+    let dir = spec.path.parent().unwrap_or(Path::new(""));
+    let names_upstream = sections.iter().any(|s| {
+        s.section.links.iter().any(|l| {
+            let target = l.target.split('#').next().unwrap_or("");
+            upstream(Layer::of_id(&l.label))
+                || (!target.is_empty()
+                    && !target.contains("://")
+                    && upstream(crate::model::layer_of_path(&normalize(&dir.join(target)))))
+        }) || s.section.mentions.iter().any(|m| upstream(Layer::of_id(&m.id)))
+    });
+    if names_upstream {
+        return;
+    }
+    let full = text.as_str();
+    if sections.iter().any(|s| full.get(s.range()).is_some_and(justified)) {
+        return;
+    }
+    let Some(heading) = first.section.heading() else { return };
+    let ups: Vec<&str> = Layer::ALL.iter().filter(|l| **l < layer).map(|l| l.title()).collect();
+    let what = if sections.iter().any(|s| !s.section.links.is_empty()) {
+        "links only to same-layer specs"
+    } else {
+        "names no spec"
+    };
+    out.push(Finding::new(
+        "ref/orphan-foundation",
+        Severity::Warning,
+        heading.absolute(first.start).range,
+        format!(
+            "orphaned foundation: `## References` {what} of an upstream layer ({}); reference what this {layer} spec \
+             builds on, or add `<!-- ⚠️ FOUNDATION WITHOUT MAPPING -->` with a `**Justification:**`",
+            ups.join(", ")
+        ),
+    ));
+}
+
+/// Whether a References section holds the framework's marker for a
+/// foundation without mapping, followed by a filled-in justification.
+fn justified(section: &str) -> bool {
+    static JUSTIFICATION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\bjustification\b\s*\**\s*:\s*\**([^\r\n]*)").unwrap());
+    let Some(at) = section.to_ascii_uppercase().find("FOUNDATION WITHOUT MAPPING") else { return false };
+    JUSTIFICATION.captures(&section[at..]).is_some_and(|c| {
+        let why = c.get(1).map_or("", |m| m.as_str()).trim().trim_matches('*').trim();
+        let placeholder = why.starts_with('[') && why.ends_with(']');
+        !why.is_empty() && !placeholder
+    })
 }
 
 fn is_references(heading: &str) -> bool {
@@ -267,4 +339,64 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
     let mut parts: Vec<String> = std::iter::repeat_n("..".to_owned(), from.len() - common).collect();
     parts.extend(to_c[common..].iter().map(|c| c.to_string_lossy().into_owned()));
     parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn orphans(path: &str, body: &str) -> Vec<(String, String)> {
+        let text = format!("---\nid: X\nstatus: draft\ncreated: 2025-01-01\n---\n# Title\n\n{body}");
+        let spec = Spec::new(path.into(), None, crate::parse::parse(text.as_str()));
+        let mut out = Vec::new();
+        orphan_foundation(&spec, &SourceText::Str(Arc::from(text.as_str())), &mut out);
+        out.into_iter().map(|f| (text[f.range].to_owned(), f.message)).collect()
+    }
+
+    #[test]
+    fn orphan_foundation_needs_an_upstream_reference_or_a_justification() {
+        let fl = "specs/functional/editing.md";
+        let st = "specs/stack/base.md";
+        // Only a same-layer Foundation Reference: orphaned, at the heading.
+        let only_foundation = "## References\n\n### Foundation Reference\n- [FUN-NOTES](../functional/notes.md) — base\n\n## Scope\n- [BUS-X](../business/x.md) outside References does not count\n";
+        let got = orphans(fl, only_foundation);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "## References");
+        assert!(got[0].1.contains("links only to same-layer specs") && got[0].1.contains("(Business)"), "{}", got[0].1);
+        // Nothing at all under the heading.
+        let got = orphans(st, "## References\n\n### Implements\n\n## Scope\n");
+        assert_eq!(got.len(), 1);
+        assert!(got[0].1.contains("names no spec") && got[0].1.contains("Business, Functional"), "{}", got[0].1);
+        // The marker without a real justification (template text) is not enough.
+        let template = "## References\n\n### Enables\n<!-- ⚠️ FOUNDATION WITHOUT MAPPING -->\n**Justification:** [Why this foundation is needed before Business specs exist]\n";
+        assert_eq!(orphans(st, template).len(), 1);
+        // A justification without the marker is not enough either.
+        assert_eq!(orphans(st, "## References\n\n**Justification:** shared base\n").len(), 1);
+
+        // Upstream links (by label or by target), an upstream ID named in prose,
+        // or a justified marker: fine.
+        let fine = [
+            "## References\n\n### Foundation Reference\n- [FUN-NOTES](../functional/notes.md)\n\n### Implements\n- [BUS-CAPTURE](../business/uc1.md) — why\n",
+            "## References\n\n### Implements\n- [the capture use case](../business/uc1.md)\n",
+            "## References\n\nImplements BUS-CAPTURE (no link yet).\n",
+            "## References\n\n### Enables\n<!-- ⚠️ FOUNDATION WITHOUT MAPPING -->\n**Justification:** the editor core is needed before any use case exists\n",
+            "## References\n\n### Enables\n<!-- foundation without mapping -->\n**Justification**: shared base for the coming use cases\n",
+        ];
+        for body in fine {
+            assert!(orphans(fl, body).is_empty(), "{body}");
+        }
+        // Same-layer or downstream links only in a Stack spec: orphaned.
+        assert_eq!(orphans(st, "## References\n\n- [STK-A](a.md)\n- [INF-B](../infrastructure/b.md)\n").len(), 1);
+        // Business specs, specs without References (ref/missing-references)
+        // and deprecated specs are not checked.
+        assert!(orphans("specs/business/uc1.md", "## References\n").is_empty());
+        assert!(orphans(st, "## Scope\n").is_empty());
+        let deprecated = "## References\n".to_owned();
+        let text = format!("---\nid: X\nstatus: deprecated\ncreated: 2025-01-01\n---\n# T\n\n{deprecated}");
+        let spec = Spec::new(st.into(), None, crate::parse::parse(text.as_str()));
+        let mut out = Vec::new();
+        orphan_foundation(&spec, &SourceText::Str(Arc::from(text.as_str())), &mut out);
+        assert!(out.is_empty());
+    }
 }

@@ -51,8 +51,10 @@ impl Located {
             .related
             .iter()
             .map(|r| {
-                let (line, column) = ws.get(&r.path).map_or((1, 1), |e| {
-                    let t = e.text.as_str();
+                let text =
+                    ws.get(&r.path).map(|e| e.text.clone()).or_else(|| ws.get_iac(&r.path).map(|e| e.text.clone()));
+                let (line, column) = text.map_or((1, 1), |t| {
+                    let t = t.as_str();
                     line_col(&t, &LineIndex::new(&t), r.range.start)
                 });
                 let path =

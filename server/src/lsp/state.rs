@@ -249,20 +249,52 @@ impl State {
     /// files whose findings depend on it. Returns what changed.
     pub fn refresh_open(&self, uri: &Uri) -> Vec<Publish> {
         let before = self.ws.get_path_for(uri);
-        let neighbours_before = before.as_ref().map(|e| self.neighbours(e)).unwrap_or_default();
+        let before_iac = uri.to_file_path().and_then(|p| self.ws.get_iac(&p));
         let Some((entry, version)) = self.sync_open(uri) else { return Vec::new() };
         let mut out = Vec::new();
         let diagnostics = self.diagnostics_of(&entry);
         self.push_if_changed(&mut out, uri.clone(), diagnostics, Some(version));
-        if let Indexed::Spec(spec) = &entry {
-            let mut neighbours = self.neighbours(spec);
-            neighbours.extend(neighbours_before);
-            neighbours.remove(&spec.spec.path);
-            for p in neighbours {
-                out.extend(self.refresh_path(&p));
+        if let Indexed::Iac(iac) = &entry {
+            // Stack specs compare their pins with this file's.
+            let changed = match &before_iac {
+                Some(b) => b.pins != iac.pins,
+                None => !iac.pins.is_empty(),
+            };
+            if changed {
+                out.extend(self.refresh_paths(crate::checks::drift::counterparts(&iac.path, &self.ws)));
             }
         }
+        if let Indexed::Spec(spec) = &entry {
+            // Other files only see a spec's interface (ID, status, criteria,
+            // what it names); a keystroke in prose leaves them alone.
+            if before.as_ref().is_some_and(|b| interface(b) == interface(spec)) {
+                return out;
+            }
+            let mut neighbours = self.neighbours(spec);
+            if let Some(b) = &before {
+                neighbours.extend(self.neighbours(b));
+            }
+            neighbours.extend(crate::checks::drift::counterparts(&spec.spec.path, &self.ws));
+            neighbours.remove(&spec.spec.path);
+            out.extend(self.refresh_paths(neighbours.into_iter().collect()));
+        }
         out
+    }
+
+    /// Re-checks many files on all cores.
+    pub fn refresh_paths(&self, paths: Vec<PathBuf>) -> Vec<Publish> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        if paths.len() < 16 || threads == 1 {
+            return paths.iter().filter_map(|p| self.refresh_path(p)).collect();
+        }
+        let chunk = paths.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let jobs: Vec<_> = paths
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().filter_map(|p| self.refresh_path(p)).collect::<Vec<_>>()))
+                .collect();
+            jobs.into_iter().flat_map(|j| j.join().unwrap_or_default()).collect()
+        })
     }
 
     /// Re-checks one indexed file (open or closed) and returns its
@@ -340,7 +372,7 @@ impl State {
         let mut paths: Vec<PathBuf> = self.ws.specs().iter().map(|e| e.spec.path.clone()).collect();
         paths.extend(self.ws.iac_files().iter().map(|e| e.path.clone()));
         paths.extend(self.ws.skipped().into_iter().map(|(p, _)| p));
-        paths.into_iter().filter_map(|p| self.refresh_path(&p)).collect()
+        self.refresh_paths(paths)
     }
 
     /// A pull report for one document: synced first when it is open.
@@ -638,6 +670,31 @@ pub fn with_lines<R>(text: &SourceText, f: impl FnOnce(&dyn Lines) -> R) -> R {
         SourceText::Str(s) => f(&StrLines::new(s)),
         SourceText::Rope(r) => f(r),
     }
+}
+
+/// What other files' checks can see of a spec: its ID, layer, status and
+/// title, its criteria (ID, state, testability), and the IDs and files it
+/// names. Ranges are left out: moving text changes nothing for others.
+fn interface(entry: &FileEntry) -> u64 {
+    let spec = &entry.spec;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in &entry.stack_pins {
+        (p.technology, &p.version).hash(&mut h);
+    }
+    for p in &entry.pins {
+        (p.technology, &p.version).hash(&mut h);
+    }
+    (spec.id(), spec.layer, spec.status_text(), spec.title()).hash(&mut h);
+    for c in spec.criteria() {
+        (c.id, c.state, c.untestable).hash(&mut h);
+    }
+    for l in spec.doc.links() {
+        (l.label, l.target, l.under_h3).hash(&mut h);
+    }
+    for m in spec.doc.mentions() {
+        m.id.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Keeps secret findings in step with an edit: those it touched are dropped

@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use dashmap::DashMap;
 
+use super::facts::{self, Pin, StackPin};
 use super::walk::{WalkError, WalkOptions, walk};
-use crate::model::{Spec, is_spec_path};
+use crate::model::{Layer, Spec, is_spec_path};
 use crate::parse::{ParsedDoc, parse};
 use crate::text::SourceText;
 use smaqit_secrets::{Scanner, SecretFinding};
@@ -20,6 +21,11 @@ pub struct FileEntry {
     pub spec: Spec,
     pub text: SourceText,
     pub secrets: Vec<SecretFinding>,
+    /// Stack specs: the versions the Technology Stack tables pin.
+    pub stack_pins: Vec<StackPin>,
+    /// Infrastructure specs: the versions their fenced Dockerfile, YAML and
+    /// Terraform blocks use.
+    pub pins: Vec<Pin>,
 }
 
 /// An indexed IaC or config file (Terraform, YAML, .env, Dockerfile, …).
@@ -28,6 +34,10 @@ pub struct IacEntry {
     pub path: PathBuf,
     pub text: SourceText,
     pub secrets: Vec<SecretFinding>,
+    /// The project root holding it (nearest `.smaqit/`), if any.
+    pub root: Option<PathBuf>,
+    /// The runtime and service versions it uses (`FROM node:20`, …).
+    pub pins: Vec<Pin>,
 }
 
 /// The scanner, compiled once for the process.
@@ -79,7 +89,13 @@ impl Workspace {
         secrets: Vec<SecretFinding>,
     ) -> Arc<FileEntry> {
         let root = super::find_root(&path);
-        let entry = Arc::new(FileEntry { spec: Spec::new(path.clone(), root, doc), text, secrets });
+        let spec = Spec::new(path.clone(), root, doc);
+        let (stack_pins, pins) = match spec.layer {
+            Some(Layer::Stack) => (facts::stack_pins(&spec, &text.as_str()), Vec::new()),
+            Some(Layer::Infrastructure) => (Vec::new(), facts::code_block_pins(&text.as_str())),
+            _ => (Vec::new(), Vec::new()),
+        };
+        let entry = Arc::new(FileEntry { spec, text, secrets, stack_pins, pins });
         let old = self.specs.insert(path.clone(), entry.clone());
         self.skipped.remove(&path);
         if let Some(old) = old {
@@ -98,7 +114,9 @@ impl Workspace {
     /// Adds or replaces an IaC/config file.
     pub fn upsert_iac(&self, path: PathBuf, text: SourceText, secrets: Option<Vec<SecretFinding>>) -> Arc<IacEntry> {
         let secrets = secrets.unwrap_or_else(|| scanner().scan(&path, &text.as_str()));
-        let entry = Arc::new(IacEntry { path: path.clone(), text, secrets });
+        let pins = if facts::iac_kind(&path).is_some() { facts::iac_pins(&path, &text.as_str()) } else { Vec::new() };
+        let root = super::find_root(&path);
+        let entry = Arc::new(IacEntry { path: path.clone(), text, secrets, root, pins });
         self.skipped.remove(&path);
         self.iac.insert(path, entry.clone());
         entry

@@ -2,10 +2,12 @@
 //! path and by ID, with the criterion definitions the checks need; plus
 //! walking folders (gitignore-aware) to fill it.
 
+pub mod facts;
 mod index;
 mod root;
 mod walk;
 
+pub use facts::{Pin, StackPin};
 pub use index::{ALLOWLIST, FileEntry, IacEntry, Workspace, is_indexed_path, scanner};
 pub use root::find_root;
 pub use walk::{WalkError, WalkOptions, WalkedFile, read_limited, walk};
