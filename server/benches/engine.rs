@@ -194,6 +194,62 @@ fn cold_check() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// Issue #4's target: in a 10,000-spec workspace, edit a spec referenced by
+/// 1,000 others so that all of their diagnostics change, and time until the
+/// last one is republished.
+fn hub_republish() {
+    let root = std::env::temp_dir().join(format!("smaqit-bench-hub-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    generate_workspace(&root, 9_000);
+    let hub = root.join("specs/functional/hub.md");
+    std::fs::write(&hub, "---\nid: FUN-HUB\nstatus: draft\ncreated: 2025-01-01T00:00:00Z\n---\n# FUN-HUB: the hub\n\n## References\n\n### Implements\n- [BUS-GEN0](../business/s0.md) — why\n\n## Acceptance Criteria\n- [x] FUN-HUB-001: one\n").unwrap();
+    for i in 0..1_000 {
+        let s = format!(
+            "---\nid: STK-DEP{i}\nstatus: implemented\ncreated: 2025-01-01T00:00:00Z\nimplemented: 2025-01-02T00:00:00Z\n---\n# STK-DEP{i}: depends on the hub\n\n## References\n\n### Implements\n- [FUN-HUB](../functional/hub.md) — the hub\n\n## Acceptance Criteria\n- [x] STK-DEP{i}-001: done\n"
+        );
+        std::fs::write(root.join(format!("specs/stack/dep{i}.md")), s).unwrap();
+    }
+    let caps = json!({ "window": { "workDoneProgress": true } });
+    let (mut lsp, _) = support::Lsp::start(&root, caps, json!({ "debounceMs": 0 }));
+    lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    lsp.drain(Duration::from_millis(1500));
+    let u = support::uri(&hub);
+    let mut text = std::fs::read_to_string(&hub).unwrap();
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 1, "text": text } }),
+    );
+    lsp.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == u.as_str());
+    lsp.drain(Duration::from_millis(300));
+    let mut samples = Vec::new();
+    for v in 2..=21 {
+        let (from, to) =
+            if text.contains("status: draft") { ("draft", "implemented") } else { ("implemented", "draft") };
+        let at = text.find("status: ").unwrap() + "status: ".len();
+        let range = json!({ "start": support::position_utf16(&text, at), "end": support::position_utf16(&text, at + from.len()) });
+        let t0 = Instant::now();
+        lsp.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": u, "version": v }, "contentChanges": [{ "range": range, "text": to }] }),
+        );
+        for _ in 0..1_000 {
+            lsp.wait_for("textDocument/publishDiagnostics", |p| p["uri"].as_str().is_some_and(|x| x.contains("/dep")));
+        }
+        samples.push(t0.elapsed());
+        text.replace_range(at..at + from.len(), to);
+        lsp.drain(Duration::from_millis(100));
+    }
+    lsp.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
+    samples.sort();
+    println!(
+        "hub edit → 1,000 referrers republished (10,000 specs): p50 {}  p95 {}  max {}",
+        ms(percentile(&samples, 0.5)),
+        ms(percentile(&samples, 0.95)),
+        ms(*samples.last().unwrap())
+    );
+}
+
 fn walk_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .unwrap()
@@ -216,5 +272,8 @@ fn main() {
     }
     if run("keystroke") {
         keystroke_latency();
+    }
+    if run("hub") {
+        hub_republish();
     }
 }
