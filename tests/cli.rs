@@ -255,3 +255,20 @@ fn allowlist_and_inline_marker_silence_a_value_and_staged_reads_the_index() {
     let (code, _, _) = run(&["check", "--staged"], &dir);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn include_and_exclude_globs_choose_the_scanned_files() {
+    let dir = temp_copy("clean");
+    let token = format!("ghp_{}", "Zq8rT2wX9mK4vB7nL1pQ5sD3fG6hJ0aYcE2u");
+    std::fs::create_dir_all(dir.join("vendor")).unwrap();
+    std::fs::write(dir.join("vendor/.env"), format!("GITHUB_TOKEN={token}\n")).unwrap();
+    std::fs::write(dir.join("deploy/app.xyz"), format!("token = {token}\n")).unwrap();
+    let (_, out, _) = run(&["check", ".", "--only", "secrets"], &dir);
+    assert!(out.contains("vendor/.env") && !out.contains("app.xyz"), "{out}");
+    let (_, out, _) =
+        run(&["check", ".", "--only", "secrets", "--exclude", "vendor/**", "--include", "**/*.xyz"], &dir);
+    assert!(!out.contains("vendor/.env") && out.contains("deploy/app.xyz:1:"), "{out}");
+    let (code, _, err) = run(&["check", ".", "--exclude", "["], &dir);
+    assert_eq!(code, 2);
+    assert!(err.contains("glob"), "{err}");
+}

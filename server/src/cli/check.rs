@@ -15,8 +15,15 @@ pub fn run(args: &CheckArgs) -> i32 {
             return 2;
         }
     }
+    let filter = match crate::workspace::FileFilter::new(&args.include, &args.exclude) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let results = if args.staged {
-        match check_staged() {
+        match check_staged(&filter) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("error: --staged: {e}");
@@ -24,7 +31,7 @@ pub fn run(args: &CheckArgs) -> i32 {
             }
         }
     } else {
-        check_paths(&paths)
+        check_paths(&paths, &filter)
     };
     let results: Vec<Located> = results
         .into_iter()
@@ -49,7 +56,7 @@ pub fn run(args: &CheckArgs) -> i32 {
 
 /// Findings in the staged content of the files staged for commit. The rest
 /// of the project is read from the working tree so cross-file checks see it.
-fn check_staged() -> Result<Vec<Located>, String> {
+fn check_staged(filter: &crate::workspace::FileFilter) -> Result<Vec<Located>, String> {
     let git = |args: &[&str]| -> Result<Vec<u8>, String> {
         let out = std::process::Command::new("git").args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
         if !out.status.success() {
@@ -62,11 +69,12 @@ fn check_staged() -> Result<Vec<Located>, String> {
     let staged: Vec<String> =
         names.split(|&b| b == 0).filter(|n| !n.is_empty()).map(|n| String::from_utf8_lossy(n).into_owned()).collect();
     let ws = Workspace::new();
+    ws.set_filter(filter.clone());
     ws.index_folders(std::slice::from_ref(&top), DEFAULT_MAX_FILE_SIZE, &|_, _| {});
     let mut files = Vec::new();
     for name in &staged {
         let path = top.join(name);
-        if !crate::workspace::is_indexed_path(&path) {
+        if !filter.selects(&top, &path) {
             continue;
         }
         let blob = git(&["show", &format!(":{name}")])?;
@@ -102,8 +110,9 @@ fn in_family(code: &str, only: &str) -> bool {
 
 /// Indexes every project touched by `paths` and returns the findings of the
 /// files under `paths`, sorted by display path and position.
-pub fn check_paths(paths: &[PathBuf]) -> Vec<Located> {
+pub fn check_paths(paths: &[PathBuf], filter: &crate::workspace::FileFilter) -> Vec<Located> {
     let ws = Workspace::new();
+    ws.set_filter(filter.clone());
     // Index whole folders given; for a single file, its whole project so
     // that cross-file checks see its neighbours.
     let mut roots: Vec<PathBuf> = Vec::new();

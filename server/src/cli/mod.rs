@@ -78,6 +78,12 @@ pub struct CheckArgs {
     /// the files staged for commit; for a pre-commit hook.
     #[arg(long)]
     pub staged: bool,
+    /// Also index and scan files matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files matching this glob (repeatable), on top of `.gitignore`.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

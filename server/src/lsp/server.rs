@@ -140,6 +140,12 @@ impl Backend {
 
     async fn update_settings(&self, value: &serde_json::Value) {
         if let Some(s) = Settings::from_json(value) {
+            match crate::workspace::FileFilter::new(&s.include, &s.exclude) {
+                Ok(f) => self.state.ws.set_filter(f),
+                Err(e) => {
+                    self.client.show_message(MessageType::ERROR, format!("smaqit: include/exclude setting: {e}")).await
+                }
+            }
             *self.state.settings.write().unwrap_or_else(|p| p.into_inner()) = s;
         }
     }

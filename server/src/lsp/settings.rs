@@ -12,6 +12,10 @@ pub struct Settings {
     pub max_file_size: u64,
     /// Base URL of the diagnostic catalogue, for `codeDescription` links.
     pub docs_url: String,
+    /// Extra files to index and scan for secrets (globs).
+    pub include: Vec<String>,
+    /// Files never to index (globs), on top of `.gitignore`.
+    pub exclude: Vec<String>,
 }
 
 impl Default for Settings {
@@ -20,6 +24,8 @@ impl Default for Settings {
             debounce_ms: 120,
             max_file_size: crate::workspace::DEFAULT_MAX_FILE_SIZE,
             docs_url: "https://github.com/smaqit/smaqit-ls/blob/main/docs/diagnostics.md".into(),
+            include: Vec::new(),
+            exclude: Vec::new(),
         }
     }
 }

@@ -23,9 +23,7 @@ use crate::checks::{self, Finding};
 use crate::model::{Spec, Status, is_spec_path, timestamp};
 use crate::parse::{ParsedDoc, parse, reparse};
 use crate::text::{Document, SourceText};
-use crate::workspace::{
-    ALLOWLIST, FileEntry, IacEntry, WalkError, Workspace, find_root, is_indexed_path, read_limited, scanner,
-};
+use crate::workspace::{ALLOWLIST, FileEntry, IacEntry, WalkError, Workspace, find_root, read_limited, scanner};
 use smaqit_secrets::SecretFinding;
 use std::ops::Range;
 
@@ -174,7 +172,8 @@ impl State {
             self.ws.reload_allowlists();
             return;
         }
-        if !path.exists() || !is_indexed_path(path) {
+        let base = find_root(path).unwrap_or_default();
+        if !path.exists() || !self.ws.filter().selects(&base, path) {
             self.ws.remove(path);
             return;
         }

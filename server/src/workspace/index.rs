@@ -58,6 +58,8 @@ pub fn is_indexed_path(path: &Path) -> bool {
 pub struct Workspace {
     specs: DashMap<PathBuf, Arc<FileEntry>>,
     iac: DashMap<PathBuf, Arc<IacEntry>>,
+    /// Include/exclude globs from the settings or the command line.
+    filter: std::sync::RwLock<super::FileFilter>,
     /// Fingerprints of values a project allows, per project root.
     allowlists: DashMap<PathBuf, Arc<std::collections::HashSet<String>>>,
     by_id: DashMap<String, Vec<PathBuf>>,
@@ -71,6 +73,14 @@ pub struct Workspace {
 impl Workspace {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    pub fn set_filter(&self, filter: super::FileFilter) {
+        *self.filter.write().unwrap_or_else(|p| p.into_inner()) = filter;
+    }
+
+    pub fn filter(&self) -> super::FileFilter {
+        self.filter.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Adds or replaces a spec from its text and (possibly incremental) parse.
@@ -220,7 +230,8 @@ impl Workspace {
         max_file_size: u64,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> usize {
-        let files = walk(roots, &WalkOptions { max_file_size, select: is_indexed_path });
+        let filter = self.filter();
+        let files = walk(roots, &WalkOptions { max_file_size, filter });
         let total = files.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);

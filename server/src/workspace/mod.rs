@@ -3,11 +3,13 @@
 //! walking folders (gitignore-aware) to fill it.
 
 pub mod facts;
+mod filter;
 mod index;
 mod root;
 mod walk;
 
 pub use facts::{Pin, StackPin};
+pub use filter::FileFilter;
 pub use index::{ALLOWLIST, FileEntry, IacEntry, Workspace, is_indexed_path, scanner};
 pub use root::find_root;
 pub use walk::{WalkError, WalkOptions, WalkedFile, read_limited, walk};

@@ -40,7 +40,7 @@ impl WalkError {
 pub struct WalkOptions {
     pub max_file_size: u64,
     /// Which files to read; others are not reported.
-    pub select: fn(&Path) -> bool,
+    pub filter: super::FileFilter,
 }
 
 /// Walks `roots` in parallel, honouring `.gitignore` but not skipping hidden
@@ -65,7 +65,9 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Vec<WalkedFile> {
         let opts = opts.clone();
         Box::new(move |entry| {
             let Ok(entry) = entry else { return WalkState::Continue };
-            if !entry.file_type().is_some_and(|t| t.is_file()) || !(opts.select)(entry.path()) {
+            if !entry.file_type().is_some_and(|t| t.is_file())
+                || !opts.filter.selects(&base_of(entry.path()), entry.path())
+            {
                 return WalkState::Continue;
             }
             let content = read_limited(entry.path(), opts.max_file_size);
@@ -77,6 +79,11 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Vec<WalkedFile> {
         })
     });
     out.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The project folder a walked file belongs to, for relative globs.
+fn base_of(path: &Path) -> PathBuf {
+    super::find_root(path).unwrap_or_default()
 }
 
 /// Reads a file as UTF-8 unless it is larger than `limit`.
