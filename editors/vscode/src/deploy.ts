@@ -1,0 +1,194 @@
+// "smaqit: Deploy…": pick an environment, confirm its steps, run the deploy on
+// the server with a cancellable progress notification, then report the result.
+import * as vscode from 'vscode';
+import type { Smaqit } from './extension';
+import { projectRoot } from './extension';
+import { Commands, DeployResult, Environment, Plan, shellQuote } from './protocol';
+
+export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    smaqit.log.warn('deploy refused: the workspace is not trusted');
+    smaqit.record({ lastDeploy: { status: 'untrusted' } });
+    const pick = await vscode.window.showWarningMessage(
+      'smaqit: deploys run commands on this machine, so they are disabled in an untrusted workspace. Diagnostics still work.',
+      'Manage Workspace Trust',
+    );
+    if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
+    return undefined;
+  }
+  if (smaqit.deploying) {
+    void vscode.window.showWarningMessage(`smaqit: a deploy of "${smaqit.deploying.environment}" is already running.`);
+    return undefined;
+  }
+  await smaqit.ensureStarted();
+  if (!smaqit.running) return undefined;
+  for (const needed of [Commands.listEnvironments, Commands.deploy]) {
+    if (!smaqit.supports(needed)) {
+      const v = smaqit.client?.initializeResult?.serverInfo?.version ?? 'unknown version';
+      void vscode.window.showErrorMessage(
+        `smaqit: this smaqit-ls (${v}) cannot deploy: it does not offer the ${needed} command. Update smaqit-ls.`,
+      );
+      return undefined;
+    }
+  }
+
+  let environments: Environment[];
+  try {
+    environments = await smaqit.exec<Environment[]>(Commands.listEnvironments, []);
+  } catch (e) {
+    return failed(smaqit, `listing environments failed: ${message(e)}`);
+  }
+  if (!environments?.length) {
+    void vscode.window.showErrorMessage(
+      'smaqit: no deploy environment is defined. Add one to .smaqit/environments.toml.',
+    );
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    environments.map((env) => ({
+      label: env.name,
+      description: env.description ?? '',
+      detail: `${env.steps.length} step${env.steps.length === 1 ? '' : 's'}: ${env.steps.map(shellQuote).join(' → ')}`,
+      env,
+    })),
+    { title: 'smaqit: Deploy', placeHolder: 'Environment to deploy to', matchOnDescription: true },
+  );
+  if (!picked) return undefined;
+  const env = picked.env;
+
+  let pending = '';
+  if (smaqit.supports(Commands.plan)) {
+    try {
+      const plan = await smaqit.exec<Plan>(Commands.plan, []);
+      if (plan.pending.length) {
+        pending = `\n\nPending in the deploy plan (${plan.pending.length}):\n${plan.pending
+          .map((p) => `  ${p.id} (${p.status}) ${p.path}`)
+          .join('\n')}`;
+      }
+    } catch (e) {
+      smaqit.log.warn(`smaqit.plan: ${message(e)}`);
+    }
+  }
+  const root = projectRoot()?.uri.fsPath ?? '';
+  const steps = env.steps.map((s, i) => `${i + 1}. ${shellQuote(s)}`).join('\n');
+  const health = env.health?.length ? `\n\nThen health checks:\n${env.health.map((h) => `  ${h}`).join('\n')}` : '';
+  const confirm = await vscode.window.showWarningMessage(
+    `Deploy to "${env.name}"?`,
+    {
+      modal: true,
+      detail: `smaqit-ls will run these commands in ${root}:\n\n${steps}${health}${pending}`,
+    },
+    'Deploy',
+  );
+  if (confirm !== 'Deploy') {
+    smaqit.record({ lastDeploy: { status: 'not-confirmed', environment: env.name } });
+    return undefined;
+  }
+
+  smaqit.log.info(`deploy ${env.name}: started`);
+  smaqit.deploying = { environment: env.name };
+  smaqit.statusBar.deployChanged();
+  smaqit.record({ deploying: env.name });
+  let result: DeployResult;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `smaqit: deploying ${env.name}`, cancellable: true },
+      async (progress, cancel) => {
+        let reported = 0;
+        let cancelServer: (() => void) | undefined;
+        let cancelAsked = false;
+        const update = (msg: string | undefined, pct: number | undefined): void => {
+          let increment: number | undefined;
+          if (typeof pct === 'number') {
+            const p = Math.max(0, Math.min(100, pct));
+            increment = Math.max(0, p - reported);
+            reported = Math.max(reported, p);
+            smaqit.deploying = { environment: env.name, percentage: reported };
+            smaqit.statusBar.deployChanged();
+          }
+          if (msg) smaqit.log.info(`deploy ${env.name}: ${msg}${pct !== undefined ? ` (${pct}%)` : ''}`);
+          progress.report({ message: msg, increment });
+        };
+        const route = smaqit.routeDeployProgress({
+          bind: (c) => {
+            cancelServer = c;
+            if (cancelAsked) c();
+          },
+          // The notification already says what runs; the server's title would repeat it.
+          begin: (v) => update(v.message, v.percentage),
+          report: (v) => update(v.message, v.percentage),
+          end: (m) => update(m, 100),
+        });
+        const sub = cancel.onCancellationRequested(() => {
+          cancelAsked = true;
+          smaqit.log.info(`deploy ${env.name}: cancel requested`);
+          progress.report({ message: 'cancelling…' });
+          cancelServer?.();
+        });
+        try {
+          // Not cancelled through the request itself: the server stops the steps on
+          // window/workDoneProgress/cancel and still answers with status "cancelled".
+          return await smaqit.exec<DeployResult>(Commands.deploy, [{ environment: env.name }]);
+        } finally {
+          sub.dispose();
+          route.dispose();
+        }
+      },
+    );
+  } catch (e) {
+    result = { status: 'failed', message: message(e), attempts: 0 };
+  } finally {
+    smaqit.deploying = undefined;
+    smaqit.statusBar.deployChanged();
+  }
+  smaqit.log.info(`deploy ${env.name}: ${result.status}: ${result.message}${result.endpoint ? ` — ${result.endpoint}` : ''}`);
+  smaqit.record({ deploying: null, lastDeploy: { environment: env.name, ...result } });
+  void report(smaqit, env.name, result);
+  return result;
+}
+
+async function report(smaqit: Smaqit, env: string, r: DeployResult): Promise<void> {
+  const actions: string[] = [];
+  if (r.report) actions.push('Open Report');
+  if (r.endpoint && /^https?:\/\//.test(r.endpoint)) actions.push('Open Endpoint');
+  actions.push('Show Output');
+  const attempts = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
+  let pick: string | undefined;
+  switch (r.status) {
+    case 'success':
+      pick = await vscode.window.showInformationMessage(
+        `smaqit: deployed "${env}"${attempts}.${r.endpoint ? ` Endpoint: ${r.endpoint}` : ''}`,
+        ...actions,
+      );
+      break;
+    case 'cancelled':
+      pick = await vscode.window.showWarningMessage(`smaqit: the deploy of "${env}" was cancelled. ${r.message}`, ...actions);
+      break;
+    case 'refused':
+      pick = await vscode.window.showWarningMessage(`smaqit: the deploy of "${env}" was refused: ${r.message}`, ...actions);
+      break;
+    default:
+      pick = await vscode.window.showErrorMessage(`smaqit: the deploy of "${env}" failed${attempts}: ${r.message}`, ...actions);
+  }
+  if (pick === 'Open Report' && r.report) await openReport(r.report);
+  if (pick === 'Open Endpoint' && r.endpoint) await vscode.env.openExternal(vscode.Uri.parse(r.endpoint));
+  if (pick === 'Show Output') smaqit.log.show();
+}
+
+export async function openReport(report: string): Promise<void> {
+  const uri = /^[a-z][a-z0-9+.-]*:/i.test(report) ? vscode.Uri.parse(report) : vscode.Uri.file(report);
+  if (uri.scheme === 'http' || uri.scheme === 'https') await vscode.env.openExternal(uri);
+  else await vscode.commands.executeCommand('vscode.open', uri);
+}
+
+function failed(smaqit: Smaqit, msg: string): undefined {
+  smaqit.log.error(msg);
+  void vscode.window.showErrorMessage(`smaqit: ${msg}`, 'Show Output').then((p) => {
+    if (p) smaqit.log.show();
+  });
+  return undefined;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
