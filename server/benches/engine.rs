@@ -27,9 +27,9 @@ fn big_spec(target: usize) -> String {
     while s.len() < target / 2 {
         n += 1;
         s.push_str(&format!(
-            "## Section {n}\n\nThe editor keeps notes for FUN-BIG-{:03} and maps BUS-A through tables.\n\n| Requirement ID | Source Spec |\n|---|---|\n| FUN-BIG-{:03} | functional/big.md |\n\n```yaml\nkey: value {n}\n```\n\n",
-            n % 999 + 1,
-            n % 999 + 1
+            "## Section {n}\n\nThe editor keeps notes for FUN-BIG-{:03} and maps FUN-BIG through tables.\n\n| Requirement ID | Source Spec |\n|---|---|\n| FUN-BIG-{:03} | functional/big.md |\n\n```yaml\nkey: value {n}\n```\n\n",
+            n % 50 + 1,
+            n % 50 + 1
         ));
     }
     s.push_str("## Notes\n\nprobe line [TIMESTAMP]\n\n");

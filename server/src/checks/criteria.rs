@@ -18,7 +18,9 @@ pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     // A broken spec counts as a draft, as the smaqit CLI treats it.
     let status = spec.effective_status();
     let spec_id = if spec.broken().is_some() { None } else { spec.id() };
-    for c in spec.criteria() {
+    // Collected once: each `criteria()` call walks every section.
+    let all: Vec<_> = spec.criteria().collect();
+    for (i, c) in all.iter().enumerate() {
         match c.state {
             CriterionState::Open if !c.untestable => match status {
                 Some(s) if s.claims_done() => out.push(Finding::new(
@@ -62,7 +64,7 @@ pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
             .filter(|(p, r)| !(p == &spec.path && *r == c.id_range))
             .collect();
         // Within one file, report every copy but the first.
-        let earlier_here = spec.criteria().take_while(|o| o.id_range != c.id_range).any(|o| o.id == c.id);
+        let earlier_here = all[..i].iter().any(|o| o.id == c.id);
         let elsewhere: Vec<_> = others.iter().filter(|(p, _)| p != &spec.path).collect();
         if earlier_here || !elsewhere.is_empty() {
             let mut f = Finding::new(

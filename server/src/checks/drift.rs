@@ -49,7 +49,7 @@ fn rel(root: &Path, path: &Path) -> String {
 /// whose current pins the caller supplies itself).
 fn choices(root: &Path, ws: &Workspace, skip: Option<&Path>) -> Vec<Choice> {
     let mut out = Vec::new();
-    for e in ws.specs() {
+    for e in ws.pinned_specs() {
         if e.stack_pins.is_empty()
             || e.spec.layer != Some(Layer::Stack)
             || e.spec.root.as_deref() != Some(root)
@@ -67,12 +67,12 @@ fn choices(root: &Path, ws: &Workspace, skip: Option<&Path>) -> Vec<Choice> {
 /// The IaC pins of the project at `root`: IaC files, then Infrastructure specs.
 fn uses(root: &Path, ws: &Workspace) -> Vec<Use> {
     let mut out = Vec::new();
-    for e in ws.iac_files() {
+    for e in ws.pinned_iac() {
         if e.root.as_deref() == Some(root) {
             out.extend(e.pins.iter().map(|p| Use { path: e.path.clone(), pin: p.clone() }));
         }
     }
-    for e in ws.specs() {
+    for e in ws.pinned_specs() {
         if !e.pins.is_empty()
             && e.spec.layer == Some(Layer::Infrastructure)
             && e.spec.root.as_deref() == Some(root)

@@ -37,13 +37,27 @@ pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
             check_link(spec, layer, status, &link, in_references, ws, &mut suggester, out);
         }
     }
-    // Bare mentions of IDs defined nowhere.
+    // Bare mentions of IDs defined nowhere. Each section knows the distinct
+    // IDs it names, so the index is asked once per ID, not per mention.
     let skip = skipped_mention_ranges(spec);
-    for m in spec.doc.mentions() {
-        if ws.is_defined(&m.id) || skip.iter().any(|r| r.start <= m.range.start && m.range.end <= r.end) {
+    let mut defined: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    for s in &spec.doc.sections {
+        let unknown: Vec<&str> = s
+            .section
+            .ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !*defined.entry(id).or_insert_with(|| ws.is_defined(id)))
+            .collect();
+        if unknown.is_empty() {
             continue;
         }
-        out.push(unknown_id(&m.id, m.range, &mut suggester, ws));
+        for m in s.section.mentions.iter().filter(|m| unknown.contains(&m.id.as_str())) {
+            let range = m.range.start + s.start..m.range.end + s.start;
+            if !skip.iter().any(|r| r.start <= range.start && range.end <= r.end) {
+                out.push(unknown_id(&m.id, range, &mut suggester, ws));
+            }
+        }
     }
 }
 
@@ -286,17 +300,27 @@ pub(super) fn unknown_id(id: &str, range: Range<usize>, suggester: &mut Suggeste
 #[derive(Default)]
 pub(super) struct Suggester {
     ids: Option<Vec<String>>,
+    /// A spec naming the same unknown ID many times asks once.
+    seen: std::collections::HashMap<String, Option<String>>,
 }
 
 impl Suggester {
     pub(super) fn suggest(&mut self, id: &str, ws: &Workspace) -> Option<String> {
+        if let Some(s) = self.seen.get(id) {
+            return s.clone();
+        }
         let ids = self.ids.get_or_insert_with(|| ws.all_ids());
         let max = (id.len() / 5).clamp(1, 3);
-        ids.iter()
+        // Only IDs of about the same length can be that close.
+        let found = ids
+            .iter()
+            .filter(|c| c.len().abs_diff(id.len()) <= max)
             .map(|c| (ids::edit_distance(id, c), c))
             .filter(|(d, _)| *d <= max)
             .min_by_key(|(d, _)| *d)
-            .map(|(_, c)| c.clone())
+            .map(|(_, c)| c.clone());
+        self.seen.insert(id.to_owned(), found.clone());
+        found
     }
 }
 

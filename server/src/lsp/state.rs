@@ -683,16 +683,7 @@ fn interface(entry: &FileEntry) -> u64 {
     for p in &entry.pins {
         (p.technology, &p.version).hash(&mut h);
     }
-    (spec.id(), spec.layer, spec.status_text(), spec.title()).hash(&mut h);
-    for c in spec.criteria() {
-        (c.id, c.state, c.untestable).hash(&mut h);
-    }
-    for l in spec.doc.links() {
-        (l.label, l.target, l.under_h3).hash(&mut h);
-    }
-    for m in spec.doc.mentions() {
-        m.id.hash(&mut h);
-    }
+    (spec.id(), spec.layer, spec.status_text(), spec.doc.interface_hash()).hash(&mut h);
     h.finish()
 }
 

@@ -73,6 +73,20 @@ impl ParsedDoc {
         self.sections.iter().find_map(|s| s.section.headings.iter().find(|h| h.level == 1).map(|h| h.absolute(s.start)))
     }
 
+    /// Hash of what other files can see of the body (see
+    /// `Section::interface_hash`): one u64 per section, order kept.
+    pub fn interface_hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.sections.iter().for_each(|s| s.section.interface_hash.hash(&mut h));
+        h.finish()
+    }
+
+    /// Hash of the IDs the body names; sections moving does not change it.
+    pub fn ids_hash(&self) -> u64 {
+        self.sections.iter().fold(0u64, |acc, s| acc.wrapping_add(s.section.ids_hash))
+    }
+
     /// Index of the section containing `offset`.
     pub fn section_at(&self, offset: usize) -> Option<usize> {
         let i = self.sections.partition_point(|s| s.start <= offset);

@@ -25,6 +25,14 @@ pub struct Section {
     pub tables: Vec<Table>,
     /// Template leftovers such as `[PLACEHOLDER]`.
     pub placeholders: Vec<Range<usize>>,
+    /// The distinct IDs the section names (mentions and ID link labels).
+    pub ids: Vec<String>,
+    /// Hash of `ids`: whether what the section refers to changed.
+    pub ids_hash: u64,
+    /// Hash of what other files can see of the section: its ID tokens,
+    /// links, criteria (ID, state, testability) and level-1 headings —
+    /// never positions, so moving text leaves it unchanged.
+    pub interface_hash: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,7 +189,28 @@ pub fn parse_section<S: TextSource + ?Sized>(source: &S, range: Range<usize>) ->
         .into_iter()
         .filter(|t| !excluded.iter().any(|r| r.start <= t.range.start && t.range.end <= r.end))
         .collect();
+    summarise(&mut s);
     s
+}
+
+/// Computes the section's ID set and hashes once, at parse time, so that a
+/// keystroke elsewhere costs nothing for this section.
+fn summarise(s: &mut Section) {
+    use std::hash::{Hash, Hasher};
+    let mut ids: Vec<&str> = s.mentions.iter().map(|m| m.id.as_str()).collect();
+    ids.extend(s.links.iter().map(|l| l.label.as_str()).filter(|l| ids::ID_PATTERN.is_match(l)));
+    ids.sort_unstable();
+    ids.dedup();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    ids.hash(&mut h);
+    s.ids_hash = h.finish();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.mentions.iter().for_each(|m| m.id.hash(&mut h));
+    s.links.iter().for_each(|l| (&l.label, &l.target, &l.under_h3).hash(&mut h));
+    s.criteria.iter().for_each(|c| (&c.id, c.state, c.untestable).hash(&mut h));
+    s.headings.iter().filter(|x| x.level == 1).for_each(|x| x.text.hash(&mut h));
+    s.interface_hash = h.finish();
+    s.ids = ids.into_iter().map(str::to_owned).collect();
 }
 
 /// Line pass: headings, criteria and placeholders, with fence tracking.

@@ -58,6 +58,9 @@ pub fn is_indexed_path(path: &Path) -> bool {
 pub struct Workspace {
     specs: DashMap<PathBuf, Arc<FileEntry>>,
     iac: DashMap<PathBuf, Arc<IacEntry>>,
+    /// Specs and IaC files that pin versions (few): what drift checks scan.
+    pinned_specs: DashMap<PathBuf, ()>,
+    pinned_iac: DashMap<PathBuf, ()>,
     /// Include/exclude globs from the settings or the command line.
     filter: std::sync::RwLock<super::FileFilter>,
     /// Fingerprints of values a project allows, per project root.
@@ -106,12 +109,19 @@ impl Workspace {
             _ => (Vec::new(), Vec::new()),
         };
         let entry = Arc::new(FileEntry { spec, text, secrets, stack_pins, pins });
+        if entry.stack_pins.is_empty() && entry.pins.is_empty() {
+            self.pinned_specs.remove(&path);
+        } else {
+            self.pinned_specs.insert(path.clone(), ());
+        }
         let old = self.specs.insert(path.clone(), entry.clone());
         self.skipped.remove(&path);
+        // The referrers map changes only when the set of IDs named changes.
+        let same_ids = old.as_ref().is_some_and(|o| o.spec.doc.ids_hash() == entry.spec.doc.ids_hash());
         if let Some(old) = old {
-            self.unlink(&old);
+            self.unlink(&old, !same_ids);
         }
-        self.link(&entry);
+        self.link(&entry, !same_ids);
         entry
     }
 
@@ -127,9 +137,30 @@ impl Workspace {
         let pins = if facts::iac_kind(&path).is_some() { facts::iac_pins(&path, &text.as_str()) } else { Vec::new() };
         let root = super::find_root(&path);
         let entry = Arc::new(IacEntry { path: path.clone(), text, secrets, root, pins });
+        if entry.pins.is_empty() {
+            self.pinned_iac.remove(&path);
+        } else {
+            self.pinned_iac.insert(path.clone(), ());
+        }
         self.skipped.remove(&path);
         self.iac.insert(path, entry.clone());
         entry
+    }
+
+    /// Specs that pin versions (Stack tables, Infrastructure code blocks).
+    pub fn pinned_specs(&self) -> Vec<Arc<FileEntry>> {
+        let paths: Vec<PathBuf> = self.pinned_specs.iter().map(|e| e.key().clone()).collect();
+        let mut v: Vec<_> = paths.iter().filter_map(|p| self.get(p)).collect();
+        v.sort_by(|a, b| a.spec.path.cmp(&b.spec.path));
+        v
+    }
+
+    /// IaC files that pin versions.
+    pub fn pinned_iac(&self) -> Vec<Arc<IacEntry>> {
+        let paths: Vec<PathBuf> = self.pinned_iac.iter().map(|e| e.key().clone()).collect();
+        let mut v: Vec<_> = paths.iter().filter_map(|p| self.get_iac(p)).collect();
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
     }
 
     pub fn get_iac(&self, path: &Path) -> Option<Arc<IacEntry>> {
@@ -177,8 +208,10 @@ impl Workspace {
     pub fn remove(&self, path: &Path) -> Option<Arc<FileEntry>> {
         self.skipped.remove(path);
         self.iac.remove(path);
+        self.pinned_iac.remove(path);
+        self.pinned_specs.remove(path);
         let (_, old) = self.specs.remove(path)?;
-        self.unlink(&old);
+        self.unlink(&old, true);
         Some(old)
     }
 
@@ -261,7 +294,7 @@ impl Workspace {
         total
     }
 
-    fn link(&self, entry: &FileEntry) {
+    fn link(&self, entry: &FileEntry, referrers: bool) {
         let path = &entry.spec.path;
         if let Some(id) = entry.spec.id() {
             self.by_id.entry(id.to_owned()).or_default().push(path.clone());
@@ -269,12 +302,14 @@ impl Workspace {
         for c in entry.spec.criteria() {
             self.criteria.entry(c.id).or_default().push((path.clone(), c.id_range));
         }
-        for id in referenced_ids(entry) {
-            self.referrers.entry(id).or_default().push(path.clone());
+        if referrers {
+            for id in referenced_ids(entry) {
+                self.referrers.entry(id).or_default().push(path.clone());
+            }
         }
     }
 
-    fn unlink(&self, entry: &FileEntry) {
+    fn unlink(&self, entry: &FileEntry, referrers: bool) {
         let path = &entry.spec.path;
         if let Some(id) = entry.spec.id() {
             remove_where(&self.by_id, id, |p| p == path);
@@ -282,8 +317,10 @@ impl Workspace {
         for c in entry.spec.criteria() {
             remove_where(&self.criteria, &c.id, |(p, _)| p == path);
         }
-        for id in referenced_ids(entry) {
-            remove_where(&self.referrers, &id, |p| p == path);
+        if referrers {
+            for id in referenced_ids(entry) {
+                remove_where(&self.referrers, &id, |p| p == path);
+            }
         }
     }
 
@@ -312,14 +349,14 @@ impl Workspace {
     }
 }
 
-/// IDs a spec refers to (link labels and mentions), once each.
+/// IDs a spec refers to (link labels and mentions), once each, from the
+/// sets each section computed when it was parsed.
 fn referenced_ids(entry: &FileEntry) -> Vec<String> {
-    let mut ids: Vec<String> = entry.spec.doc.links().map(|l| l.label).collect();
-    ids.extend(entry.spec.doc.mentions().map(|m| m.id));
-    ids.retain(|i| crate::model::ids::ID_PATTERN.is_match(i));
-    ids.sort();
-    ids.dedup();
-    ids
+    let mut ids: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for s in &entry.spec.doc.sections {
+        ids.extend(s.section.ids.iter().map(String::as_str));
+    }
+    ids.into_iter().map(str::to_owned).collect()
 }
 
 fn remove_where<T>(map: &DashMap<String, Vec<T>>, key: &str, pred: impl Fn(&T) -> bool) {
