@@ -95,7 +95,14 @@ fn check_staged(filter: &crate::workspace::FileFilter) -> Result<Vec<Located>, S
         };
         let index = LineIndex::new(&text);
         for f in findings {
-            out.push(Located::new(name.clone(), &text, &index, f, &ws, std::slice::from_ref(&top)));
+            out.push(Located::new(
+                std::sync::Arc::from(name.as_str()),
+                &text,
+                &index,
+                f,
+                &ws,
+                std::slice::from_ref(&top),
+            ));
         }
     }
     Ok(out)
@@ -137,7 +144,7 @@ pub fn check_paths(paths: &[PathBuf], filter: &crate::workspace::FileFilter) -> 
     }
     let mut out = Vec::new();
     for entry in ws.specs() {
-        let Some(display) = display_path(paths, &entry.spec.path) else { continue };
+        let Some(display) = display_path(paths, &entry.spec.path).map(std::sync::Arc::<str>::from) else { continue };
         let findings = checks::check_entry(&entry, &ws);
         if findings.is_empty() {
             continue;
@@ -149,7 +156,7 @@ pub fn check_paths(paths: &[PathBuf], filter: &crate::workspace::FileFilter) -> 
         }
     }
     for entry in ws.iac_files() {
-        let Some(display) = display_path(paths, &entry.path) else { continue };
+        let Some(display) = display_path(paths, &entry.path).map(std::sync::Arc::<str>::from) else { continue };
         let findings = checks::check_iac(&entry, &ws);
         if findings.is_empty() {
             continue;
@@ -161,7 +168,7 @@ pub fn check_paths(paths: &[PathBuf], filter: &crate::workspace::FileFilter) -> 
         }
     }
     for (path, why) in ws.skipped() {
-        let Some(display) = display_path(paths, &path) else { continue };
+        let Some(display) = display_path(paths, &path).map(std::sync::Arc::<str>::from) else { continue };
         let Some((code, msg)) = why.describe() else { continue };
         let finding = Finding::new(code, Severity::Warning, 0..0, msg);
         out.push(Located::new(display, "", &LineIndex::new(""), finding, &ws, paths));

@@ -12,7 +12,8 @@ use crate::workspace::Workspace;
 
 /// A finding with its display path and 1-based positions resolved.
 pub struct Located {
-    pub path: String,
+    /// Shared by every finding of a file.
+    pub path: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -38,7 +39,7 @@ fn line_col(text: &str, index: &LineIndex, offset: usize) -> (usize, usize) {
 
 impl Located {
     pub fn new(
-        path: String,
+        path: std::sync::Arc<str>,
         text: &str,
         index: &LineIndex,
         finding: Finding,
