@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use super::output::{self, Located};
 use super::{CheckArgs, Format};
 use crate::checks::{self, Finding, Severity};
-use crate::text::LineIndex;
+use crate::text::{LineIndex, SourceText};
 use crate::workspace::{DEFAULT_MAX_FILE_SIZE, Workspace, find_root, read_limited};
 
 pub fn run(args: &CheckArgs) -> i32 {
@@ -143,29 +143,25 @@ pub fn check_paths(paths: &[PathBuf], filter: &crate::workspace::FileFilter) -> 
         }
     }
     let mut out = Vec::new();
-    for entry in ws.specs() {
-        let Some(display) = display_path(paths, &entry.spec.path).map(std::sync::Arc::<str>::from) else { continue };
-        let findings = checks::check_entry(&entry, &ws);
+    // Files outside the paths asked about are indexed (for cross-file
+    // checks) but not checked.
+    let mut locate = |path: &Path, text: &SourceText, findings: &dyn Fn() -> Vec<Finding>| {
+        let Some(display) = display_path(paths, path).map(std::sync::Arc::<str>::from) else { return };
+        let findings = findings();
         if findings.is_empty() {
-            continue;
+            return;
         }
-        let text = entry.text.as_str();
+        let text = text.as_str();
         let index = LineIndex::new(&text);
         for finding in findings {
             out.push(Located::new(display.clone(), &text, &index, finding, &ws, paths));
         }
+    };
+    for entry in ws.specs() {
+        locate(&entry.spec.path, &entry.text, &|| checks::check_entry(&entry, &ws));
     }
     for entry in ws.iac_files() {
-        let Some(display) = display_path(paths, &entry.path).map(std::sync::Arc::<str>::from) else { continue };
-        let findings = checks::check_iac(&entry, &ws);
-        if findings.is_empty() {
-            continue;
-        }
-        let text = entry.text.as_str();
-        let index = LineIndex::new(&text);
-        for finding in findings {
-            out.push(Located::new(display.clone(), &text, &index, finding, &ws, paths));
-        }
+        locate(&entry.path, &entry.text, &|| checks::check_iac(&entry, &ws));
     }
     for (path, why) in ws.skipped() {
         let Some(display) = display_path(paths, &path).map(std::sync::Arc::<str>::from) else { continue };
