@@ -87,9 +87,10 @@ impl Backend {
         }
         let Ok((n, publishes)) = job.await else { return };
         if let Some(p) = progress {
-            p.finish_with_message(format!("{n} specs indexed")).await;
+            let specs = self.state.ws.len();
+            p.finish_with_message(format!("{specs} specs and {} other files indexed", n.saturating_sub(specs))).await;
         }
-        self.client.log_message(MessageType::INFO, format!("smaqit: indexed {n} spec files")).await;
+        self.client.log_message(MessageType::INFO, format!("smaqit: indexed {n} files")).await;
         publish(&self.client, &self.state, publishes).await;
         if self.state.pull.load(Ordering::Relaxed) {
             let _ = self.client.workspace_diagnostic_refresh().await;

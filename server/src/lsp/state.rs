@@ -35,6 +35,14 @@ pub struct OpenDoc {
     pub secrets: Vec<SecretFinding>,
     /// The region edited since the last secret scan (current coordinates).
     pub dirty: Option<Range<usize>>,
+    /// Over the size limit: the text is kept in step but not analysed.
+    pub too_large: bool,
+}
+
+/// Open documents above this are kept but not analysed (a generous multiple
+/// of the on-disk limit, since the user chose to open the file).
+fn open_limit(max_file_size: u64) -> usize {
+    (max_file_size as usize).saturating_mul(8)
 }
 
 /// An indexed file of either kind.
@@ -121,9 +129,10 @@ impl State {
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
         let path = uri.to_file_path().map(|p| p.into_owned());
         let doc = Document::new(text, version);
-        let parsed = parse(&doc.rope);
-        let dirty = Some(0..text.len());
-        self.docs.insert(uri, OpenDoc { doc, parsed, path, secrets: Vec::new(), dirty });
+        let too_large = text.len() > open_limit(self.settings().max_file_size);
+        let parsed = if too_large { ParsedDoc::default() } else { parse(&doc.rope) };
+        let dirty = (!too_large).then_some(0..text.len());
+        self.docs.insert(uri, OpenDoc { doc, parsed, path, secrets: Vec::new(), dirty, too_large });
     }
 
     /// Applies changes in order. Returns false (and changes nothing) for an
@@ -137,6 +146,25 @@ impl State {
             return Err(format!("stale didChange (version {version} ≤ {}) ignored", open.doc.version));
         }
         let open = &mut *open;
+        if open.too_large {
+            for change in changes {
+                match change.range {
+                    Some(range) => {
+                        let bytes = to_byte_range(&open.doc.rope, range, enc);
+                        open.doc.apply(bytes, &change.text);
+                    }
+                    None => open.doc = Document::new(&change.text, version),
+                }
+            }
+            open.doc.version = version;
+            // Back under the limit: analyse it from scratch.
+            if open.doc.rope.len_bytes() <= open_limit(self.settings().max_file_size) {
+                open.too_large = false;
+                open.parsed = parse(&open.doc.rope);
+                open.dirty = Some(0..open.doc.rope.len_bytes());
+            }
+            return Ok(());
+        }
         for change in changes {
             match change.range {
                 Some(range) => {
@@ -197,6 +225,13 @@ impl State {
         let (path, text, parsed, version, secrets) = {
             let mut open = self.docs.get_mut(uri)?;
             let path = open.path.clone()?;
+            if open.too_large {
+                let size = open.doc.rope.len_bytes() as u64;
+                let limit = open_limit(self.settings().max_file_size) as u64;
+                drop(open);
+                self.ws.mark_skipped(path, WalkError::TooLarge { size, limit });
+                return None;
+            }
             if let Some(dirty) = open.dirty.take() {
                 let text = open.doc.text();
                 let (region, found) = scanner().scan_region(&path, &text, dirty);
@@ -249,7 +284,10 @@ impl State {
     pub fn refresh_open(&self, uri: &Uri) -> Vec<Publish> {
         let before = self.ws.get_path_for(uri);
         let before_iac = uri.to_file_path().and_then(|p| self.ws.get_iac(&p));
-        let Some((entry, version)) = self.sync_open(uri) else { return Vec::new() };
+        let Some((entry, version)) = self.sync_open(uri) else {
+            // Not analysed (too large): say so.
+            return uri.to_file_path().and_then(|p| self.refresh_path(&p)).into_iter().collect();
+        };
         let mut out = Vec::new();
         let diagnostics = self.diagnostics_of(&entry);
         self.push_if_changed(&mut out, uri.clone(), diagnostics, Some(version));

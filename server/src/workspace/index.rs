@@ -256,7 +256,7 @@ impl Workspace {
     }
 
     /// Walks `roots` and indexes every spec below them, parsing on all cores.
-    /// Returns the number of specs indexed.
+    /// Returns the number of files read (specs and others).
     pub fn index_folders(
         &self,
         roots: &[PathBuf],

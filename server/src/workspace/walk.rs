@@ -93,7 +93,9 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<String, WalkError> {
         return Err(WalkError::TooLarge { size, limit });
     }
     let bytes = std::fs::read(path).map_err(|e| WalkError::Unreadable(e.to_string()))?;
-    if smaqit_secrets::looks_binary(&bytes) {
+    // NUL bytes mean binary content (skipped quietly); other invalid UTF-8
+    // in a text file's name is worth a word.
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return Err(WalkError::Binary);
     }
     String::from_utf8(bytes).map_err(|_| WalkError::Unreadable("not valid UTF-8".into()))
