@@ -383,3 +383,109 @@ fn lsp_deploy_can_be_cancelled_and_changes_nothing() {
     );
     lsp.shutdown();
 }
+
+fn tmp_of(dir: &Path) -> PathBuf {
+    let tmp = PathBuf::from(format!("{}-tmp", dir.display()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    tmp
+}
+
+#[test]
+fn a_step_that_hangs_past_its_timeout_is_killed() {
+    let dir = temp_copy("clean");
+    set_env(&dir, |t| {
+        let t = t.replace("timeout_secs = 30", "timeout_secs = 1").replace("retries = 2", "retries = 0");
+        let start = t.find("steps = [").unwrap();
+        let end = t[start..].find("\n]\n").unwrap() + start + 3;
+        format!("{}steps = [[\"sleep\", \"30\"]]\n{}", &t[..start], &t[end..])
+    });
+    let t0 = std::time::Instant::now();
+    let (code, out, _) = deploy(&dir, &[("SMAQIT_SECRET_DB_PASSWORD", PW), ("SMAQIT_SECRET_SESSION_SECRET", SESSION)]);
+    assert_eq!(code, 1);
+    assert!(out["message"].as_str().unwrap().contains("timed out after 1 s"), "{out}");
+    assert!(t0.elapsed().as_secs() < 10);
+}
+
+/// Processes whose environment holds `value`.
+fn canary_processes(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(env) = std::fs::read(e.path().join("environ")) {
+            if String::from_utf8_lossy(&env).contains(value) {
+                out.push(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn killing_the_executor_or_its_caller_mid_step_leaves_no_secret_behind() {
+    // A value of its own, so that other tests' deploys do not count.
+    let pw = "Killed-mid-step-canary-91";
+    for victim in ["executor", "caller"] {
+        let dir = temp_copy("clean");
+        set_env(&dir, |t| t.replacen("steps = [\n", "steps = [\n  [\"sleep\", \"30\"],\n", 1));
+        let tmp = tmp_of(&dir);
+        let mut child = Command::new(bin())
+            .args(["deploy", "--env", "local", "--yes"])
+            .current_dir(&dir)
+            .env("TMPDIR", &tmp)
+            .env("SMAQIT_SECRET_DB_PASSWORD", pw)
+            .env("SMAQIT_SECRET_SESSION_SECRET", SESSION)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for the step (the private folder exists by then).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::fs::read_dir(&tmp).unwrap().next().is_none() {
+            assert!(std::time::Instant::now() < deadline, "the deploy never started");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let exec_pid = String::from_utf8(
+            Command::new("pgrep")
+                .args(["-f", "-P", &child.id().to_string(), "smaqit-ls exec"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap()
+        .trim()
+        .to_owned();
+        assert!(!exec_pid.is_empty(), "the executor runs as a child of the CLI");
+        match victim {
+            "executor" => {
+                Command::new("kill").args(["-9", &exec_pid]).status().unwrap();
+                let out = child.wait_with_output().unwrap();
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                assert!(stdout.contains("without a result"), "{stdout}");
+                assert!(!stdout.contains(pw) && !String::from_utf8_lossy(&out.stderr).contains(pw));
+            }
+            _ => {
+                child.kill().unwrap();
+                let _ = child.wait();
+            }
+        }
+        // The steps die with the executor; the private folder goes.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().map(|e| e.path()).collect();
+            let procs = canary_processes(pw);
+            if left.is_empty() && procs.is_empty() {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{victim} killed: left {left:?}, processes {procs:?}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        for f in walk(&dir) {
+            assert!(!std::fs::read_to_string(&f).unwrap_or_default().contains(pw), "{} holds the secret", f.display());
+        }
+        let infra = std::fs::read_to_string(dir.join(INFRA)).unwrap();
+        assert!(
+            infra.contains("status: draft") || infra.contains("status: failed"),
+            "consistent status after {victim} was killed"
+        );
+    }
+}

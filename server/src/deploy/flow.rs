@@ -213,6 +213,8 @@ pub fn run_executor(p: &Prepared, on_event: &mut dyn FnMut(&Event), cancel: &Ato
     }
     drop(stdin);
     let status = child.wait();
+    // A killed or crashed executor cannot clean up after itself.
+    crate::exec::remove_private_dirs(child.id());
     match result {
         Some(o) => o,
         None if cancel.load(Ordering::SeqCst) => {

@@ -24,6 +24,9 @@ use scrub::Scrubber;
 
 /// Runs the executor on stdin/stdout; returns the process exit code.
 pub fn main() -> i32 {
+    // A panic message could quote anything it was handed: say only that
+    // the executor failed. Unwinding still removes the private folder.
+    std::panic::set_hook(Box::new(|_| eprintln!("smaqit-ls exec: internal error; the deploy was abandoned")));
     let stdin = std::io::stdin();
     let mut first = String::new();
     if stdin.lock().read_line(&mut first).is_err() {
@@ -84,6 +87,22 @@ impl Emitter {
     }
 }
 
+/// Private folders are named `<PRIVATE_PREFIX><executor pid>-…`, so that the
+/// caller can remove what a killed executor left behind.
+pub const PRIVATE_PREFIX: &str = "smaqit-deploy-";
+
+/// Removes the private folders of the executor with process id `pid`.
+pub fn remove_private_dirs(pid: u32) {
+    let prefix = format!("{PRIVATE_PREFIX}{pid}-");
+    if let Ok(rd) = std::fs::read_dir(std::env::temp_dir()) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
 /// The private folder the files are rendered into; removed on every exit
 /// path (success, failure, cancel, panic unwinding).
 struct PrivateDir(PathBuf);
@@ -92,7 +111,7 @@ impl PrivateDir {
     fn create() -> std::io::Result<PrivateDir> {
         use std::os::unix::fs::DirBuilderExt;
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let dir = std::env::temp_dir().join(format!("smaqit-deploy-{}-{nanos}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("{}{}-{nanos}", PRIVATE_PREFIX, std::process::id()));
         std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
         Ok(PrivateDir(dir))
     }
@@ -297,6 +316,18 @@ fn run_step(
         .env("SMAQIT_RENDERED", rendered)
         .env("SMAQIT_PORT", port.to_string())
         .process_group(0);
+    // If the executor dies (killed, crashed), the step dies with it rather
+    // than run on with secrets in its environment. What a step daemonizes
+    // (the deployed service) is not its child and keeps running.
+    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
     for (name, value) in values {
         cmd.env(name, value);
     }
