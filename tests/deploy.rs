@@ -410,10 +410,10 @@ fn a_step_that_hangs_past_its_timeout_is_killed() {
 fn canary_processes(value: &str) -> Vec<String> {
     let mut out = Vec::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        if let Ok(env) = std::fs::read(e.path().join("environ")) {
-            if String::from_utf8_lossy(&env).contains(value) {
-                out.push(e.file_name().to_string_lossy().into_owned());
-            }
+        if let Ok(env) = std::fs::read(e.path().join("environ"))
+            && String::from_utf8_lossy(&env).contains(value)
+        {
+            out.push(e.file_name().to_string_lossy().into_owned());
         }
     }
     out
