@@ -260,11 +260,27 @@ fn walk_size(dir: &Path) -> u64 {
         .sum()
 }
 
+/// The frontmatter parse (saphyr-parser events for spans + serde_norway
+/// validation) on a typical frontmatter: it runs whenever the frontmatter
+/// is edited.
+fn frontmatter() {
+    let text = "---\nid: STK-COMPARE-HARNESS\nstatus: implemented\ncreated: 2025-03-01T10:00:00Z\nimplemented: 2025-03-04T16:20:00Z\nprompt_version: 2\nupdated: 2025-03-05\n---\n# T\n";
+    let rounds = 20_000;
+    let t0 = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(parse(text));
+    }
+    println!("frontmatter parse (7 keys, spans + validation): {:.1} µs", t0.elapsed().as_secs_f64() * 1e6 / rounds as f64);
+}
+
 fn main() {
     let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
     let run = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
     if run("reparse") {
         reparse_vs_full();
+    }
+    if run("frontmatter") {
+        frontmatter();
     }
     // `check` first: its peak RSS is read from the children run so far.
     if run("check") {
