@@ -558,3 +558,40 @@ fn code_lenses_and_upstream_propagation() {
     }
     lsp.shutdown();
 }
+
+#[test]
+fn a_secret_typed_into_an_open_iac_file_is_flagged_and_cleared_incrementally() {
+    let dir = temp_copy("clean");
+    let path = dir.join("deploy/values.yaml");
+    let mut text: String = (0..600).map(|i| format!("key{i}: value {i}\n")).collect();
+    std::fs::write(&path, &text).unwrap();
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    let u = uri(&path);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "yaml", "version": 1, "text": text } }),
+    );
+    lsp.diagnostics(&u, |d| d.is_empty());
+    // Line 400 of 600: far from the start, so only a window is re-scanned.
+    let at = text.match_indices('\n').nth(399).unwrap().0 + 1;
+    let line = format!("db_password: \"{}\"\n", format!("Harbor{}Lights!", 2031));
+    let p = position_utf16(&text, at);
+    lsp.notify("textDocument/didChange", json!({ "textDocument": { "uri": u, "version": 2 }, "contentChanges": [{ "range": { "start": p, "end": p }, "text": line }] }));
+    text.insert_str(at, &line);
+    let d = lsp.diagnostics(&u, |d| !d.is_empty());
+    assert_eq!(d[0]["code"], "secret/generic-password");
+    assert_eq!(d[0]["range"]["start"]["line"], 400);
+    // A line inserted above moves it; deleting it clears it.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 3 }, "contentChanges": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "top: 1\n" }] }),
+    );
+    let d = lsp.diagnostics(&u, |d| d.first().is_some_and(|x| x["range"]["start"]["line"] == 401));
+    assert_eq!(d.len(), 1);
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 4 }, "contentChanges": [{ "range": { "start": { "line": 401, "character": 0 }, "end": { "line": 402, "character": 0 } }, "text": "" }] }),
+    );
+    lsp.diagnostics(&u, |d| d.is_empty());
+    lsp.shutdown();
+}

@@ -223,6 +223,21 @@ impl Lsp {
         }
     }
 
+    /// Reads messages until `n` notifications `method` satisfying `pred` have
+    /// arrived, forgetting them (no bookkeeping, for measurements).
+    pub fn count(&mut self, method: &str, n: usize, pred: impl Fn(&Value) -> bool) {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut seen = self.pending.iter().filter(|m| m["method"] == method && pred(&m["params"])).count();
+        self.pending.retain(|m| !(m["method"] == method && pred(&m["params"])));
+        while seen < n {
+            let msg = self.recv_until(deadline).unwrap_or_else(|| panic!("timed out counting {method}"));
+            if msg["method"] == method && pred(&msg["params"]) {
+                seen += 1;
+            }
+        }
+        self.received.clear();
+    }
+
     /// Reads and forgets everything until the server is quiet for `quiet`.
     pub fn drain(&mut self, quiet: Duration) {
         self.pending.clear();

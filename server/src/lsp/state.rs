@@ -39,6 +39,10 @@ pub struct OpenDoc {
     pub too_large: bool,
 }
 
+/// Lines around an edit that an open document's secret re-scan reads; the
+/// scanner itself looks 40 lines back and 64 ahead for multi-line values.
+const WINDOW_LINES: usize = 200;
+
 /// Open documents above this are kept but not analysed (a generous multiple
 /// of the on-disk limit, since the user chose to open the file).
 fn open_limit(max_file_size: u64) -> usize {
@@ -233,10 +237,22 @@ impl State {
                 return None;
             }
             if let Some(dirty) = open.dirty.take() {
-                let text = open.doc.text();
-                let (region, found) = scanner().scan_region(&path, &text, dirty);
+                // Scan a window of lines around the edit, wider than the
+                // scanner's own context, instead of copying the document.
+                let rope = &open.doc.rope;
+                let len = rope.len_bytes();
+                let first = rope.byte_to_line(dirty.start.min(len)).saturating_sub(WINDOW_LINES);
+                let last = (rope.byte_to_line(dirty.end.min(len)) + WINDOW_LINES + 1).min(rope.len_lines());
+                let (ws, we) = (rope.line_to_byte(first), rope.line_to_byte(last));
+                let window = rope.byte_slice(ws..we).to_string();
+                let changed = dirty.start.clamp(ws, we) - ws..dirty.end.clamp(ws, we) - ws;
+                let (region, found) = scanner().scan_region(&path, &window, changed);
+                let region = region.start + ws..region.end + ws;
                 open.secrets.retain(|s| s.range.end <= region.start || s.range.start >= region.end);
-                open.secrets.extend(found);
+                open.secrets.extend(found.into_iter().map(|mut f| {
+                    f.range = f.range.start + ws..f.range.end + ws;
+                    f
+                }));
                 open.secrets.sort_by_key(|s| s.range.start);
             }
             let rope = SourceText::Rope(open.doc.rope.clone());
