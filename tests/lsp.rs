@@ -574,7 +574,8 @@ fn a_secret_typed_into_an_open_iac_file_is_flagged_and_cleared_incrementally() {
     lsp.diagnostics(&u, |d| d.is_empty());
     // Line 400 of 600: far from the start, so only a window is re-scanned.
     let at = text.match_indices('\n').nth(399).unwrap().0 + 1;
-    let line = format!("db_password: \"{}\"\n", format!("Harbor{}Lights!", 2031));
+    let password = format!("Harbor{}Lights!", 2031);
+    let line = format!("db_password: \"{password}\"\n");
     let p = position_utf16(&text, at);
     lsp.notify("textDocument/didChange", json!({ "textDocument": { "uri": u, "version": 2 }, "contentChanges": [{ "range": { "start": p, "end": p }, "text": line }] }));
     text.insert_str(at, &line);
