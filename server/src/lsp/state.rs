@@ -320,7 +320,7 @@ impl State {
         if let Indexed::Spec(spec) = &entry {
             // Other files only see a spec's interface (ID, status, criteria,
             // what it names); a keystroke in prose leaves them alone.
-            if before.as_ref().is_some_and(|b| interface(b) == interface(spec)) {
+            if before.as_ref().is_some_and(|b| b.interface == spec.interface) {
                 return out;
             }
             let mut neighbours = self.neighbours(spec);
@@ -723,22 +723,6 @@ pub fn with_lines<R>(text: &SourceText, f: impl FnOnce(&dyn Lines) -> R) -> R {
         SourceText::Str(s) => f(&StrLines::new(s)),
         SourceText::Rope(r) => f(r),
     }
-}
-
-/// What other files' checks can see of a spec: its ID, layer, status and
-/// title, its criteria (ID, state, testability), and the IDs and files it
-/// names. Ranges are left out: moving text changes nothing for others.
-fn interface(entry: &FileEntry) -> u64 {
-    let spec = &entry.spec;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for p in &entry.stack_pins {
-        (p.technology, &p.version).hash(&mut h);
-    }
-    for p in &entry.pins {
-        (p.technology, &p.version).hash(&mut h);
-    }
-    (spec.id(), spec.layer, spec.status_text(), spec.doc.interface_hash()).hash(&mut h);
-    h.finish()
 }
 
 /// Keeps secret findings in step with an edit: those it touched are dropped

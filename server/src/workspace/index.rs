@@ -26,6 +26,24 @@ pub struct FileEntry {
     /// Infrastructure specs: the versions their fenced Dockerfile, YAML and
     /// Terraform blocks use.
     pub pins: Vec<Pin>,
+    /// Hash of what other files' checks can see of this spec (computed once).
+    pub interface: u64,
+}
+
+/// What other files' checks can see of a spec: its ID, layer, status and
+/// title, its criteria, the IDs and files it names, its version pins.
+/// Positions are left out: moving text changes nothing for others.
+fn interface_of(spec: &Spec, stack_pins: &[StackPin], pins: &[Pin]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in stack_pins {
+        (p.technology, &p.version).hash(&mut h);
+    }
+    for p in pins {
+        (p.technology, &p.version).hash(&mut h);
+    }
+    (spec.id(), spec.layer, spec.status_text(), spec.doc.interface_hash()).hash(&mut h);
+    h.finish()
 }
 
 /// An indexed IaC or config file (Terraform, YAML, .env, Dockerfile, …).
@@ -108,7 +126,8 @@ impl Workspace {
             Some(Layer::Infrastructure) => (Vec::new(), facts::code_block_pins(&text.as_str())),
             _ => (Vec::new(), Vec::new()),
         };
-        let entry = Arc::new(FileEntry { spec, text, secrets, stack_pins, pins });
+        let interface = interface_of(&spec, &stack_pins, &pins);
+        let entry = Arc::new(FileEntry { spec, text, secrets, stack_pins, pins, interface });
         if entry.stack_pins.is_empty() && entry.pins.is_empty() {
             self.pinned_specs.remove(&path);
         } else {
