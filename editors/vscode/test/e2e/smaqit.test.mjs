@@ -69,14 +69,26 @@ async function clearNotifications() {
 
 /** Runs a command by its palette title (exact row match). */
 async function runCommand(title) {
-  await closeWidgets();
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('>' + title);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 15000 });
-  await row.click();
+  // The palette's command list can come up slowly on a loaded 2-core
+  // machine (a window reload after trust, a busy extension host): retry
+  // with a fresh palette rather than fail on the first slow open.
+  for (let attempt = 1; ; attempt++) {
+    await closeWidgets();
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>' + title);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 15000 });
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+      continue;
+    }
+    await row.click();
+    return;
+  }
 }
 
 /** Opens a workspace file with Quick Open and waits for its editor. */
