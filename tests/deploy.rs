@@ -27,7 +27,18 @@ fn forms(v: &str) -> Vec<String> {
         })
         .collect();
     let json = serde_json::to_string(v).unwrap();
-    vec![v.to_owned(), b64, url, json[1..json.len() - 1].to_owned()]
+    // JSON as Python writes it: non-ASCII escaped.
+    let ascii: String = json[1..json.len() - 1]
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                c.encode_utf16(&mut [0; 2]).iter().map(|u| format!("\\u{u:04x}")).collect()
+            }
+        })
+        .collect();
+    vec![v.to_owned(), b64, url, json[1..json.len() - 1].to_owned(), ascii]
 }
 
 /// Every form of every canary is absent from `text`.
@@ -206,7 +217,7 @@ fn cli_deploys_with_the_file_and_command_providers() {
 fn a_failing_step_is_retried_twice_and_its_output_scrubbed() {
     let dir = temp_copy("clean");
     // The step prints the secret raw, base64, URL-encoded and JSON-escaped.
-    let leaky = r#"["sh", "-c", "echo raw=$DB_PASSWORD; printf %s \"$DB_PASSWORD\" | base64; python3 -c 'import os,json,urllib.parse as u; v=os.environ[\"DB_PASSWORD\"]; print(u.quote(v, safe=\"\")); print(json.dumps(v))'; exit 7"]"#;
+    let leaky = r#"["sh", "-c", "echo raw=$DB_PASSWORD; printf %s \"$DB_PASSWORD\" | base64; python3 -c 'import os,json,urllib.parse as u; v=os.environ[\"DB_PASSWORD\"]; print(u.quote(v, safe=\"\")); print(json.dumps(v)); print(v[:8]); print(v[8:])'; exit 7"]"#;
     set_env(&dir, |t| {
         let start = t.find("steps = [").unwrap();
         let end = t[start..].find("\n]\n").unwrap() + start + 3;
@@ -218,11 +229,14 @@ fn a_failing_step_is_retried_twice_and_its_output_scrubbed() {
     assert_eq!(out["status"], "failed");
     assert_eq!(out["attempts"], 3, "one attempt and two retries");
     assert!(stderr.contains("raw=***"), "the output is forwarded, scrubbed: {stderr}");
+    // Split across two lines, each half alone is masked too.
+    assert!(!stderr.contains(&PW[..8]) && !stderr.contains(&PW[8..]), "a value split across lines leaks: {stderr}");
     assert_eq!(status_of(&dir, INFRA), "failed");
     assert_eq!(status_of(&dir, UPSTREAM), "implemented", "upstream specs move only on success");
     let report = std::fs::read_to_string(out["report"].as_str().unwrap()).unwrap();
     assert_eq!(report.matches("### Attempt ").count(), 3);
     assert!(report.contains("exited with exit status: 7"));
+    assert!(!report.contains(&PW[..8]) && !report.contains(&PW[8..]));
     assert_tree_clean(&dir);
 }
 

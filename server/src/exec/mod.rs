@@ -353,14 +353,23 @@ fn run_step(
     }
     drop(tx);
     let deadline = Instant::now() + Duration::from_secs(timeout_secs);
-    let mut forward = |line: String| {
-        let clean = scrub.scrub(&line);
-        out.emit(&Event::Log { line: clean.clone() });
-        log.push(clean);
+    // Each line is held back until the next arrives, so that a value split
+    // across the two is masked in both.
+    let mut held: Option<String> = None;
+    let mut forward = |line: Option<String>| {
+        let mut next = line;
+        if let (Some(prev), Some(n)) = (held.as_mut(), next.as_mut()) {
+            scrub.split_pair(prev, n);
+        }
+        if let Some(prev) = std::mem::replace(&mut held, next.take()) {
+            let clean = scrub.scrub(&prev);
+            out.emit(&Event::Log { line: clean.clone() });
+            log.push(clean);
+        }
     };
     let status = loop {
         while let Ok(line) = rx.recv_timeout(Duration::from_millis(20)) {
-            forward(line);
+            forward(Some(line));
         }
         match child.try_wait() {
             Ok(Some(status)) => break Ok(status),
@@ -383,8 +392,9 @@ fn run_step(
     // open, so do not wait for the end of it.
     let drain_until = Instant::now() + Duration::from_millis(200);
     while let Ok(line) = rx.recv_timeout(drain_until.saturating_duration_since(Instant::now())) {
-        forward(line);
+        forward(Some(line));
     }
+    forward(None);
     let status = status?;
     if status.success() { Ok(()) } else { Err(format!("exited with {status}")) }
 }

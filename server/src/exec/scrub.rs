@@ -12,6 +12,8 @@ pub const MASK: &str = "***";
 
 pub struct Scrubber {
     forms: Option<AhoCorasick>,
+    /// The raw values, for values split across two lines.
+    values: Vec<String>,
 }
 
 impl Scrubber {
@@ -30,7 +32,13 @@ impl Scrubber {
             forms.push(url_encode(v));
             forms.push(url_encode(v).replace("%20", "+"));
             if let Ok(json) = serde_json::to_string(v) {
-                forms.push(json[1..json.len() - 1].to_owned());
+                let inner = &json[1..json.len() - 1];
+                forms.push(inner.to_owned());
+                // Encoders that escape non-ASCII (Python's json.dumps,
+                // JavaScript's JSON with ascii flags) and slashes.
+                forms.push(ascii_escape(inner, false));
+                forms.push(ascii_escape(inner, true));
+                forms.push(ascii_escape(inner, false).replace('/', "\\/"));
             }
         }
         // Very short values would blank out ordinary text; they are still
@@ -41,7 +49,25 @@ impl Scrubber {
         let forms = (!forms.is_empty()).then(|| {
             AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&forms).expect("literal patterns")
         });
-        Scrubber { forms }
+        let values = values.iter().filter(|v| v.len() >= 4).cloned().collect();
+        Scrubber { forms, values }
+    }
+
+    /// Masks a value written across a line break: the end of `prev` and the
+    /// start of `next` together spell it. Call on raw lines, before
+    /// `scrub`, holding each line back until the next one is known.
+    pub fn split_pair(&self, prev: &mut String, next: &mut String) {
+        for v in &self.values {
+            for (k, _) in v.char_indices().skip(1) {
+                let (head, tail) = v.split_at(k);
+                if prev.ends_with(head) && next.starts_with(tail) {
+                    let cut = prev.len() - head.len();
+                    prev.replace_range(cut.., MASK);
+                    next.replace_range(..tail.len(), MASK);
+                    return;
+                }
+            }
+        }
     }
 
     /// The line with every known value and every detected credential masked.
@@ -58,6 +84,26 @@ impl Scrubber {
         }
         out
     }
+}
+
+/// `\uXXXX` for every non-ASCII character (UTF-16 units, as JSON does).
+fn ascii_escape(s: &str, upper: bool) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                if upper {
+                    out.push_str(&format!("\\u{u:04X}"));
+                } else {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Percent-encoding of everything but RFC 3986 unreserved characters.
@@ -86,11 +132,15 @@ mod tests {
             format!("b64 {b64}"),
             format!("url {}", url_encode(&secret)),
             format!("json {}", serde_json::to_string(&secret).unwrap()),
+            "py \"p@ss w0rd/\\\"x\\\"\"".to_owned(),
         ] {
             let out = s.scrub(&line);
             assert!(out.contains(MASK), "{line} -> {out}");
             assert!(!out.contains(&secret) && !out.contains(&b64), "{out}");
         }
         assert_eq!(s.scrub("nothing here"), "nothing here");
+        let (mut a, mut b) = ("token p@ss w".to_owned(), "0rd/\"x\" rest".to_owned());
+        s.split_pair(&mut a, &mut b);
+        assert_eq!((a.as_str(), b.as_str()), ("token ***", "*** rest"));
     }
 }
