@@ -596,3 +596,19 @@ fn a_secret_typed_into_an_open_iac_file_is_flagged_and_cleared_incrementally() {
     lsp.diagnostics(&u, |d| d.is_empty());
     lsp.shutdown();
 }
+
+#[test]
+fn watched_file_events_recheck_the_neighbours() {
+    let dir = temp_copy("clean");
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    let original = uri(&dir.join("specs/business/uc1-save-links.md"));
+    let copy = dir.join("specs/business/copy.md");
+    std::fs::copy(dir.join("specs/business/uc1-save-links.md"), &copy).unwrap();
+    lsp.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": uri(&copy), "type": 1 }] }));
+    lsp.diagnostics(&original, |d| codes(d).contains(&"spec/duplicate-id".to_owned()));
+    std::fs::remove_file(&copy).unwrap();
+    lsp.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": uri(&copy), "type": 3 }] }));
+    lsp.diagnostics(&original, |d| !codes(d).contains(&"spec/duplicate-id".to_owned()));
+    lsp.shutdown();
+}

@@ -99,17 +99,7 @@ impl Backend {
 
     async fn file_changed(&self, path: PathBuf) {
         let state = self.state.clone();
-        let Ok(publishes) = tokio::task::spawn_blocking(move || {
-            if !state.is_open_path(&path) {
-                state.reload_from_disk(&path);
-            }
-            let mut out: Vec<Publish> = state.refresh_path(&path).into_iter().collect();
-            // Neighbours (shared IDs) may have changed with it.
-            out.extend(state.refresh_all());
-            out
-        })
-        .await
-        else {
+        let Ok(publishes) = tokio::task::spawn_blocking(move || state.file_changed(&path)).await else {
             return;
         };
         publish(&self.client, &self.state, publishes).await;
@@ -361,7 +351,7 @@ impl LanguageServer for Backend {
             if let Some(path) = change.uri.to_file_path() {
                 let path = path.into_owned();
                 if change.typ == FileChangeType::DELETED {
-                    self.state.ws.remove(&path);
+                    // file_changed sees it gone and re-checks its neighbours.
                     self.state.forget_published(&change.uri);
                     if !self.state.pull.load(Ordering::Relaxed) {
                         self.client.publish_diagnostics(change.uri.clone(), Vec::new(), None).await;
@@ -386,7 +376,7 @@ impl LanguageServer for Backend {
                 let Some(u) = uri.parse::<Uri>().ok() else { continue };
                 let Some(p) = u.to_file_path().map(|p| p.into_owned()) else { continue };
                 if deleted {
-                    self.state.ws.remove(&p);
+                    // file_changed sees it gone and re-checks its neighbours.
                     self.state.forget_published(&u);
                     if !self.state.pull.load(Ordering::Relaxed) {
                         self.client.publish_diagnostics(u.clone(), Vec::new(), None).await;
@@ -401,7 +391,7 @@ impl LanguageServer for Backend {
         for f in params.files {
             let Some(u) = f.uri.parse::<Uri>().ok() else { continue };
             let Some(p) = u.to_file_path().map(|p| p.into_owned()) else { continue };
-            self.state.ws.remove(&p);
+            // file_changed sees it gone and re-checks its neighbours.
             self.state.forget_published(&u);
             if !self.state.pull.load(Ordering::Relaxed) {
                 self.client.publish_diagnostics(u.clone(), Vec::new(), None).await;

@@ -334,6 +334,31 @@ impl State {
         out
     }
 
+    /// A file changed on disk (watcher or file operation): re-read it unless
+    /// it is open, and re-check it and the files that depend on it. The
+    /// allowlist affects every file's secrets, so it re-checks everything.
+    pub fn file_changed(&self, path: &Path) -> Vec<Publish> {
+        let before = self.ws.get(path);
+        let before_iac = self.ws.get_iac(path);
+        if !self.is_open_path(path) {
+            self.reload_from_disk(path);
+        }
+        if path.ends_with(ALLOWLIST) {
+            return self.refresh_all();
+        }
+        let mut out: Vec<Publish> = self.refresh_path(path).into_iter().collect();
+        let mut others = BTreeSet::new();
+        for e in before.iter().chain(self.ws.get(path).iter()) {
+            others.extend(self.neighbours(e));
+        }
+        if before_iac.is_some() || self.ws.get_iac(path).is_some() || before.is_some() {
+            others.extend(crate::checks::drift::counterparts(path, &self.ws));
+        }
+        others.remove(path);
+        out.extend(self.refresh_paths(others.into_iter().collect()));
+        out
+    }
+
     /// Re-checks many files on all cores.
     pub fn refresh_paths(&self, paths: Vec<PathBuf>) -> Vec<Publish> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
