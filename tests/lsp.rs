@@ -18,6 +18,21 @@ fn fast() -> Value {
     json!({ "debounceMs": 0 })
 }
 
+/// A server on a copy of fixtures/clean with `text` written to and opened
+/// as `specs/business/probe.md`.
+fn open_probe(text: &str, version: i32) -> (Lsp, String) {
+    let dir = temp_copy("clean");
+    let path = dir.join("specs/business/probe.md");
+    std::fs::write(&path, text).unwrap();
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    let u = uri(&path);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": version, "text": text } }),
+    );
+    (lsp, u)
+}
+
 #[test]
 fn initialize_advertises_capabilities_and_indexes_with_progress() {
     let root = fixture("example");
@@ -133,16 +148,8 @@ fn incremental_edits_with_emoji_place_diagnostics_in_utf16() {
 
 #[test]
 fn code_action_transition_applies_as_a_versioned_edit() {
-    let dir = temp_copy("clean");
-    let path = dir.join("specs/business/probe.md");
     let text = "---\r\nid: BUS-PROBE # keep me\r\nstatus: draft\r\ncreated: 2025-01-01\r\n---\r\n# Probe\r\n\r\n## Acceptance Criteria\r\n- [ ] BUS-PROBE-001: works\r\n";
-    std::fs::write(&path, text).unwrap();
-    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
-    let u = uri(&path);
-    lsp.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 7, "text": text } }),
-    );
+    let (mut lsp, u) = open_probe(&text, 7);
     lsp.diagnostics(&u, |d| codes(d) == ["criteria/open"]);
     let actions = lsp.request(
         "textDocument/codeAction",
@@ -269,16 +276,8 @@ fn utf8_positions_when_negotiated() {
 
 #[test]
 fn hostile_positions_and_stale_versions_are_survived() {
-    let dir = temp_copy("clean");
-    let path = dir.join("specs/business/probe.md");
     let text = "---\nid: BUS-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# 😀\n## Acceptance Criteria\n- [ ] BUS-PROBE-001: x\n";
-    std::fs::write(&path, text).unwrap();
-    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
-    let u = uri(&path);
-    lsp.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 5, "text": text } }),
-    );
+    let (mut lsp, u) = open_probe(&text, 5);
     // Inside the surrogate pair of 😀 (line 5, UTF-16 column 3), a reversed
     // range, and a position far past the end.
     lsp.notify(
@@ -326,16 +325,8 @@ fn hostile_positions_and_stale_versions_are_survived() {
 
 #[test]
 fn closing_a_document_restores_the_disk_state() {
-    let dir = temp_copy("clean");
-    let path = dir.join("specs/business/probe.md");
     let text = "---\nid: BUS-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# P\n## Acceptance Criteria\n- [x] BUS-PROBE-001: x\n";
-    std::fs::write(&path, text).unwrap();
-    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
-    let u = uri(&path);
-    lsp.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": u, "languageId": "markdown", "version": 1, "text": text } }),
-    );
+    let (mut lsp, u) = open_probe(&text, 1);
     lsp.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": u, "version": 2 }, "contentChanges": [{ "text": text.replace("status: draft", "status: bogus") }] }),
