@@ -149,7 +149,7 @@ fn incremental_edits_with_emoji_place_diagnostics_in_utf16() {
 #[test]
 fn code_action_transition_applies_as_a_versioned_edit() {
     let text = "---\r\nid: BUS-PROBE # keep me\r\nstatus: draft\r\ncreated: 2025-01-01\r\n---\r\n# Probe\r\n\r\n## Acceptance Criteria\r\n- [ ] BUS-PROBE-001: works\r\n";
-    let (mut lsp, u) = open_probe(&text, 7);
+    let (mut lsp, u) = open_probe(text, 7);
     lsp.diagnostics(&u, |d| codes(d) == ["criteria/open"]);
     let actions = lsp.request(
         "textDocument/codeAction",
@@ -277,7 +277,7 @@ fn utf8_positions_when_negotiated() {
 #[test]
 fn hostile_positions_and_stale_versions_are_survived() {
     let text = "---\nid: BUS-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# 😀\n## Acceptance Criteria\n- [ ] BUS-PROBE-001: x\n";
-    let (mut lsp, u) = open_probe(&text, 5);
+    let (mut lsp, u) = open_probe(text, 5);
     // Inside the surrogate pair of 😀 (line 5, UTF-16 column 3), a reversed
     // range, and a position far past the end.
     lsp.notify(
@@ -326,7 +326,7 @@ fn hostile_positions_and_stale_versions_are_survived() {
 #[test]
 fn closing_a_document_restores_the_disk_state() {
     let text = "---\nid: BUS-PROBE\nstatus: draft\ncreated: 2025-01-01\n---\n# P\n## Acceptance Criteria\n- [x] BUS-PROBE-001: x\n";
-    let (mut lsp, u) = open_probe(&text, 1);
+    let (mut lsp, u) = open_probe(text, 1);
     lsp.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": u, "version": 2 }, "contentChanges": [{ "text": text.replace("status: draft", "status: bogus") }] }),
