@@ -116,6 +116,9 @@ pub fn main() -> i32 {
                 }
             };
             rt.block_on(crate::lsp::serve_stdio());
+            // The stdin reader is a blocking read that only EOF ends; a client
+            // may keep the pipe open after `exit`, so do not wait for it.
+            rt.shutdown_background();
             0
         }
         Command::Check(args) => check::run(&args),
