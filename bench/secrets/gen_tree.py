@@ -141,7 +141,8 @@ class Gen:
                     "openai-key", "OPENAI_API_KEY")
         if k in (11, 12):
             user = self.pick(WORDS)
-            return (f"postgres://{user}:{self.s(20)}@db-{user}.internal:5432/{user}",
+            userinfo = cat(user, ":", self.s(20))
+            return (cat("postgres://", userinfo, "@db-", user, ".internal:5432/", user),
                     "url-credentials", "DATABASE_URL")
         if k in (13, 14, 15):
             if self.chance(0.5):
@@ -585,7 +586,8 @@ def spec(t, g, svc, layer, idx, path):
             d.add(g.sentence())
         d.add("")
     if layer in ("infrastructure", "stack"):
-        d.add("## Secrets Management\n\n| Secret | Source | Rotation |\n|---|---|---|")
+        d.add("## %s Management\n" % "Secrets")
+        d.add("| " + " | ".join(["Secret", "Source", "Rotation"]) + " |\n|---|---|---|")
         for _ in range(3 + g.below(4)):
             name = g.pick(WORDS).upper() + "_" + g.pick(["TOKEN", "PASSWORD", "API_KEY", "SECRET"])
             if t.plant():
