@@ -429,6 +429,21 @@ struct Found<'k> {
     bare_is_code: bool,
 }
 
+impl<'k> Found<'k> {
+    /// A key found by the HCL block readers: not strict, not in a connection
+    /// string, not a JSON key.
+    fn loose(class: KeyClass, key: &'k str, ctx: &Ctx) -> Found<'k> {
+        Found {
+            class,
+            key,
+            strict: false,
+            in_conn_string: false,
+            json_key: false,
+            bare_is_code: ctx.kind.bare_values_are_code(),
+        }
+    }
+}
+
 /// Judge the value and record a finding.
 fn evaluate(ctx: &Ctx, line: Line, f: &Found, val: Val, nested: &dyn Fn(&str) -> bool, out: &mut Vec<Raw>) {
     let (mut vs, mut ve) = (val.start, val.end);
@@ -817,14 +832,7 @@ fn name_value(
     let Some(class) = classify_key(key) else {
         return true;
     };
-    let f = Found {
-        class,
-        key,
-        strict: false,
-        in_conn_string: false,
-        json_key: false,
-        bare_is_code: ctx.kind.bare_values_are_code(),
-    };
+    let f = Found::loose(class, key, ctx);
     // Flow style on one line: `{ name = "k", value = "v" }`.
     if let Some(i) = memchr::memmem::find(&b[q..line.end], b"value")
         && let Some(handled) = value_key_at(ctx, line, q + i, &f, nested, out)
@@ -908,14 +916,7 @@ fn hcl_variable(
     let Some(class) = classify_key(key) else {
         return true;
     };
-    let f = Found {
-        class,
-        key,
-        strict: false,
-        in_conn_string: false,
-        json_key: false,
-        bare_is_code: ctx.kind.bare_values_are_code(),
-    };
+    let f = Found::loose(class, key, ctx);
     let header_indent = indent(ctx, line);
     let mut cur = line;
     for _ in 0..40 {
