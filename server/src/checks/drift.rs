@@ -186,14 +186,14 @@ fn stack_side(spec: &Spec, root: &Path, text: &str, ws: &Workspace, out: &mut Ve
 /// shells, to re-check the other side after an edit.
 pub fn counterparts(path: &Path, ws: &Workspace) -> Vec<PathBuf> {
     let Some(root) = crate::workspace::find_root(path) else { return Vec::new() };
-    let mut out: Vec<PathBuf> = if crate::model::layer_of_path(path) == Some(Layer::Stack) {
-        uses(&root, ws).into_iter().map(|u| u.path).collect()
-    } else {
-        ws.specs()
-            .into_iter()
-            .filter(|e| e.spec.layer == Some(Layer::Stack) && e.spec.root.as_deref() == Some(root.as_path()))
-            .map(|e| e.spec.path.clone())
-            .collect()
+    let layer = crate::model::layer_of_path(path);
+    let mut out: Vec<PathBuf> = match layer {
+        Some(Layer::Stack) => uses(&root, ws).into_iter().map(|u| u.path).collect(),
+        // IaC files and Infrastructure specs: only Stack specs that pin a
+        // version can report drift, so only they need a re-check (a hub
+        // spec's edit must not re-check every Stack spec of the project).
+        Some(Layer::Infrastructure) | None => choices(&root, ws, None).into_iter().map(|c| c.path).collect(),
+        Some(_) => Vec::new(),
     };
     out.sort();
     out.dedup();
