@@ -3,7 +3,9 @@ use crate::model::{Spec, ids};
 use crate::parse::CriterionState;
 use crate::workspace::Workspace;
 
-pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
+/// What the spec says of its own criteria: the section, open, failed and
+/// misnamed criteria (depends on this file alone).
+pub fn check_local(spec: &Spec, out: &mut Vec<Finding>) {
     let has_section =
         spec.doc.has_heading(|h| h.level <= 2 && h.text.to_ascii_lowercase().starts_with("acceptance criteria"));
     if !has_section {
@@ -18,9 +20,7 @@ pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     // A broken spec counts as a draft, as the smaqit CLI treats it.
     let status = spec.effective_status();
     let spec_id = if spec.broken().is_some() { None } else { spec.id() };
-    // Collected once: each `criteria()` call walks every section.
-    let all: Vec<_> = spec.criteria().collect();
-    for (i, c) in all.iter().enumerate() {
+    for c in spec.criteria() {
         match c.state {
             CriterionState::Open if !c.untestable => match status {
                 Some(s) if s.claims_done() => out.push(Finding::new(
@@ -58,15 +58,23 @@ pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
                 format!("criterion {} does not belong to spec {spec_id} (expected {spec_id}-NNN)", c.id),
             ));
         }
-        let others: Vec<_> = ws
-            .criterion_definitions(&c.id)
-            .into_iter()
-            .filter(|(p, r)| !(p == &spec.path && *r == c.id_range))
-            .collect();
+    }
+}
+
+/// Criterion IDs defined twice, in this file or anywhere in the workspace.
+pub fn duplicates(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
+    // Collected once: each `criteria()` call walks every section.
+    let all: Vec<_> = spec.criteria().collect();
+    for (i, c) in all.iter().enumerate() {
         // Within one file, report every copy but the first.
         let earlier_here = all[..i].iter().any(|o| o.id == c.id);
-        let elsewhere: Vec<_> = others.iter().filter(|(p, _)| p != &spec.path).collect();
-        if earlier_here || !elsewhere.is_empty() {
+        // Most IDs are defined once: ask the index before copying anything.
+        if earlier_here || ws.criterion_defined_outside(&c.id, &spec.path) {
+            let others: Vec<_> = ws
+                .criterion_definitions(&c.id)
+                .into_iter()
+                .filter(|(p, r)| !(p == &spec.path && *r == c.id_range))
+                .collect();
             let mut f = Finding::new(
                 "criteria/duplicate-id",
                 Severity::Error,

@@ -12,7 +12,10 @@ pub mod references;
 pub mod secrets;
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Weak};
+
+use dashmap::DashMap;
 
 use crate::model::Spec;
 use crate::text::SourceText;
@@ -87,13 +90,53 @@ impl Finding {
 
 /// All findings of an indexed spec: the spec checks plus its secrets.
 pub fn check_entry(entry: &FileEntry, ws: &Workspace) -> Vec<Finding> {
-    let mut out = check_spec(&entry.spec, &entry.text, ws);
+    let out = local_findings(&entry.spec, &entry.text);
+    finish_entry(entry, ws, out)
+}
+
+/// [`check_entry`], with the findings that depend on the file alone taken
+/// from `cache` when this version of the file was checked before: when a
+/// hub spec changes, its referrers only re-run the cross-file checks.
+pub fn check_entry_cached(entry: &Arc<FileEntry>, ws: &Workspace, cache: &LocalCache) -> Vec<Finding> {
+    let out = cache.get_or_compute(entry).to_vec();
+    finish_entry(entry, ws, out)
+}
+
+fn finish_entry(entry: &FileEntry, ws: &Workspace, mut out: Vec<Finding>) -> Vec<Finding> {
+    cross_file_findings(&entry.spec, &entry.text, ws, &mut out);
     if !entry.secrets.is_empty() {
+        // Not cached: the project allowlist can change under a file.
         let allow = allowlist_for(&entry.spec.path, ws);
         secrets::check(&entry.text.as_str(), &entry.secrets, &allow, &mut out);
-        sort(&mut out);
     }
+    sort(&mut out);
     out
+}
+
+/// Findings of each file's last version that depend on nothing else.
+#[derive(Default)]
+pub struct LocalCache {
+    /// The entry is held weakly: compared by identity, never kept alive.
+    map: DashMap<PathBuf, (Weak<FileEntry>, Arc<[Finding]>)>,
+}
+
+impl LocalCache {
+    fn get_or_compute(&self, entry: &Arc<FileEntry>) -> Arc<[Finding]> {
+        let path = &entry.spec.path;
+        if let Some(hit) = self.map.get(path)
+            && hit.0.as_ptr() == Arc::as_ptr(entry)
+        {
+            return hit.1.clone();
+        }
+        let found: Arc<[Finding]> = local_findings(&entry.spec, &entry.text).into();
+        self.map.insert(path.clone(), (Arc::downgrade(entry), found.clone()));
+        found
+    }
+
+    /// Drops what is kept for a file that left the index.
+    pub fn forget(&self, path: &Path) {
+        self.map.remove(path);
+    }
 }
 
 /// All findings of an indexed IaC/config file.
@@ -118,7 +161,7 @@ pub fn check_iac(entry: &IacEntry, ws: &Workspace) -> Vec<Finding> {
     out
 }
 
-fn allowlist_for(path: &std::path::Path, ws: &Workspace) -> std::sync::Arc<std::collections::HashSet<String>> {
+fn allowlist_for(path: &Path, ws: &Workspace) -> std::sync::Arc<std::collections::HashSet<String>> {
     match crate::workspace::find_root(path) {
         Some(root) => ws.allowlist(&root),
         None => Default::default(),
@@ -129,16 +172,46 @@ fn sort(out: &mut [Finding]) {
     out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then_with(|| a.code.cmp(&b.code)));
 }
 
-/// All per-spec findings of the core checks, sorted by position.
-pub fn check_spec(spec: &Spec, text: &SourceText, ws: &Workspace) -> Vec<Finding> {
+/// Findings that depend on the file alone.
+fn local_findings(spec: &Spec, text: &SourceText) -> Vec<Finding> {
     let mut out = Vec::new();
     frontmatter::check(spec, &mut out);
-    criteria::check(spec, ws, &mut out);
-    references::check(spec, ws, &mut out);
+    criteria::check_local(spec, &mut out);
+    references::missing_section(spec, &mut out);
     references::orphan_foundation(spec, text, &mut out);
-    drift::check(spec, text, ws, &mut out);
-    coverage::check(spec, ws, &mut out);
     boundary::check(spec, text, &mut out);
-    sort(&mut out);
     out
+}
+
+/// Findings that depend on other files, through the index.
+fn cross_file_findings(spec: &Spec, text: &SourceText, ws: &Workspace, out: &mut Vec<Finding>) {
+    criteria::duplicates(spec, ws, out);
+    references::check(spec, ws, out);
+    drift::check(spec, text, ws, out);
+    coverage::check(spec, ws, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_local_findings_follow_the_file_and_match_a_full_check() {
+        let ws = Workspace::new();
+        let path = PathBuf::from("/p/specs/stack/a.md");
+        let v1 = "---\nid: STK-A\nstatus: draft\ncreated: 2025-01-01T00:00:00Z\n---\n# STK-A: a\n\n## Acceptance Criteria\n- [ ] STK-A-001: x\n";
+        let v2 = "---\nid: STK-A\nstatus: wrong\n---\n# STK-A: a\n";
+        let cache = LocalCache::default();
+        let e1 = ws.upsert_text(path.clone(), v1.into());
+        assert_eq!(check_entry_cached(&e1, &ws, &cache), check_entry(&e1, &ws));
+        // Same version: served from the cache, same answer.
+        assert_eq!(check_entry_cached(&e1, &ws, &cache), check_entry(&e1, &ws));
+        // A new version is never answered with the old one's findings.
+        let e2 = ws.upsert_text(path.clone(), v2.into());
+        let got = check_entry_cached(&e2, &ws, &cache);
+        assert_eq!(got, check_entry(&e2, &ws));
+        assert!(got.iter().any(|f| f.code == "frontmatter/unknown-status"), "{got:?}");
+        cache.forget(&path);
+        assert!(cache.map.is_empty());
+    }
 }

@@ -17,9 +17,9 @@ use crate::parse::Link;
 use crate::text::SourceText;
 use crate::workspace::{FileEntry, Workspace};
 
-pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
+/// `ref/missing-references`: a non-Business spec without `## References`.
+pub fn missing_section(spec: &Spec, out: &mut Vec<Finding>) {
     let Some(layer) = spec.layer else { return };
-    duplicate_id(spec, ws, out);
     if layer != Layer::Business && !spec.doc.has_heading(|h| h.level == 2 && is_references(&h.text)) {
         let range = spec.doc.title().map_or(0..0, |h| h.range);
         out.push(Finding::new(
@@ -29,6 +29,12 @@ pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
             format!("{layer} spec has no `## References` section naming the upstream specs it builds on"),
         ));
     }
+}
+
+/// The spec's edges: its ID's uniqueness, its links and the IDs it names.
+pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
+    let Some(layer) = spec.layer else { return };
+    duplicate_id(spec, ws, out);
     let status = spec.effective_status();
     let mut suggester = Suggester::default();
     for section in &spec.doc.sections {
@@ -151,7 +157,9 @@ fn check_link(
     let resolved = is_local_md.then(|| normalize(&spec.path.parent().unwrap_or(Path::new("")).join(target)));
     let mut target_entry: Option<std::sync::Arc<FileEntry>> = None;
     if let Some(path) = &resolved {
-        if !path.exists() {
+        // The index answers for specs; only other files cost a stat.
+        target_entry = ws.get(path);
+        if target_entry.is_none() && !path.exists() {
             let mut f = Finding::new(
                 "ref/broken-target",
                 Severity::Error,
@@ -166,7 +174,6 @@ fn check_link(
             out.push(f);
             return;
         }
-        target_entry = ws.get(path);
     }
     if label_is_id && !ws.is_defined(&link.label) && target_entry.is_none() {
         out.push(unknown_id(&link.label, link.label_range.clone(), suggester, ws));

@@ -348,6 +348,11 @@ impl Workspace {
         self.criteria.get(id).map(|v| v.clone()).unwrap_or_default()
     }
 
+    /// Whether `id` is defined as a criterion in a file other than `path`.
+    pub fn criterion_defined_outside(&self, id: &str, path: &Path) -> bool {
+        self.criteria.get(id).is_some_and(|v| v.iter().any(|(p, _)| p != path))
+    }
+
     /// Files that link to or mention `id`.
     pub fn referrers(&self, id: &str) -> Vec<PathBuf> {
         self.referrers.get(id).map(|v| v.clone()).unwrap_or_default()
