@@ -13,6 +13,11 @@ pub fn uri_of(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
 }
 
+/// The catalogue link of `code` under `docs_url`.
+pub fn href(docs_url: &str, code: &str) -> Option<Uri> {
+    format!("{docs_url}#{}", catalogue::anchor(code)).parse().ok()
+}
+
 pub fn severity(s: Severity) -> DiagnosticSeverity {
     match s {
         Severity::Error => DiagnosticSeverity::ERROR,
@@ -30,7 +35,7 @@ pub fn diagnostic(
     f: &Finding,
     lines: &dyn Lines,
     enc: Encoding,
-    docs_url: &str,
+    href: &dyn Fn(&str) -> Option<Uri>,
     related_lines: RelatedLines<'_>,
 ) -> lsp::Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
@@ -46,16 +51,45 @@ pub fn diagnostic(
             })
         })
         .collect();
-    let href = format!("{docs_url}#{}", catalogue::anchor(&f.code));
     lsp::Diagnostic {
         range: to_range(lines, &f.range, enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.code.clone())),
-        code_description: href.parse().ok().map(|href| CodeDescription { href }),
+        code_description: href(&f.code).map(|href| CodeDescription { href }),
         source: Some("smaqit".into()),
         message: f.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: f.suggestion.as_ref().map(|s| serde_json::json!({ "suggestion": s })),
     }
+}
+
+/// Feeds what a client shows of a diagnostic to `h` (to skip republishing
+/// unchanged diagnostics without serializing them).
+pub fn hash_diagnostic(d: &lsp::Diagnostic, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    fn range(r: &lsp::Range, h: &mut impl std::hash::Hasher) {
+        (r.start.line, r.start.character, r.end.line, r.end.character).hash(h);
+    }
+    range(&d.range, h);
+    let levels = [
+        DiagnosticSeverity::ERROR,
+        DiagnosticSeverity::WARNING,
+        DiagnosticSeverity::INFORMATION,
+        DiagnosticSeverity::HINT,
+    ];
+    d.severity.and_then(|s| levels.iter().position(|l| *l == s)).hash(h);
+    match &d.code {
+        Some(NumberOrString::String(s)) => s.hash(h),
+        Some(NumberOrString::Number(n)) => n.hash(h),
+        None => 0u8.hash(h),
+    }
+    d.code_description.as_ref().map(|c| c.href.as_str()).hash(h);
+    d.message.hash(h);
+    for r in d.related_information.iter().flatten() {
+        r.location.uri.as_str().hash(h);
+        range(&r.location.range, h);
+        r.message.hash(h);
+    }
+    d.data.as_ref().map(|v| v.to_string()).hash(h);
 }

@@ -9,6 +9,7 @@ pub mod position;
 mod server;
 mod settings;
 mod state;
+mod stdout;
 
 pub use server::Backend;
 pub use settings::Settings;
@@ -22,9 +23,11 @@ const CONCURRENCY: usize = 64;
 /// Serves LSP on stdin/stdout until the client exits.
 pub async fn serve_stdio() {
     let stdin = tokio::io::stdin();
-    let stdout = tokio::io::stdout();
+    let (stdout, writer) = stdout::spawn(std::io::stdout());
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
         .finish();
     Server::new(stdin, stdout, socket).concurrency_level(CONCURRENCY).serve(service).await;
+    // The last responses (to `shutdown`) may still be buffered.
+    writer.finish();
 }

@@ -50,8 +50,19 @@ impl Backend {
                 return;
             }
             let s = state.clone();
-            let Ok(publishes) = tokio::task::spawn_blocking(move || s.refresh_open(&uri)).await else { return };
-            publish(&client, &state, publishes).await;
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let job = tokio::task::spawn_blocking(move || {
+                s.refresh_open_into(&uri, &|p| {
+                    let _ = tx.send(p);
+                })
+            });
+            // Published as they come, in whatever batches have accumulated:
+            // the client starts on a hub's referrers while others are checked.
+            let mut batch = Vec::new();
+            while rx.recv_many(&mut batch, 1024).await > 0 {
+                publish(&client, &state, std::mem::take(&mut batch)).await;
+            }
+            let _ = job.await;
         });
     }
 
@@ -137,7 +148,7 @@ impl Backend {
                     self.client.show_message(MessageType::ERROR, format!("smaqit: include/exclude setting: {e}")).await
                 }
             }
-            *self.state.settings.write().unwrap_or_else(|p| p.into_inner()) = s;
+            self.state.set_settings(s);
         }
     }
 }
@@ -146,9 +157,12 @@ async fn publish(client: &Client, state: &State, publishes: Vec<Publish>) {
     if state.pull.load(Ordering::Relaxed) {
         return;
     }
-    for p in publishes {
-        client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
-    }
+    // Polled together, the notifications reach the writer as one batch
+    // instead of one wake-up each (a hub edit republishes a thousand files).
+    futures_util::future::join_all(
+        publishes.into_iter().map(|p| client.publish_diagnostics(p.uri, p.diagnostics, p.version)),
+    )
+    .await;
 }
 
 fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {

@@ -2,7 +2,7 @@
 //! inside a notification handler before its first `.await` (document edits,
 //! so they apply in arrival order) or on the blocking pool (checks).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -78,12 +78,19 @@ pub struct State {
     next_generation: AtomicU64,
     /// Hash of what was last published per document, to skip repeats.
     published: DashMap<Uri, u64>,
+    /// Per-file findings that depend on nothing else, kept between checks.
+    local: checks::LocalCache,
+    /// `codeDescription` links by code (they depend on the docs URL setting).
+    hrefs: DashMap<String, Option<Uri>>,
     pub indexed: AtomicBool,
     /// Projects with a deploy running (one at a time each).
     pub deploying: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     /// Cancel flags of running deploys, by progress token.
     pub cancels: DashMap<String, Arc<AtomicBool>>,
 }
+
+/// Where refreshes hand what changed, from any thread.
+pub type Sink<'a> = &'a (dyn Fn(Publish) + Sync);
 
 /// Diagnostics ready to publish for one document.
 pub struct Publish {
@@ -104,6 +111,8 @@ impl State {
             generations: DashMap::new(),
             next_generation: AtomicU64::new(1),
             published: DashMap::new(),
+            local: Default::default(),
+            hrefs: DashMap::new(),
             indexed: AtomicBool::new(false),
             deploying: Default::default(),
             cancels: DashMap::new(),
@@ -204,6 +213,7 @@ impl State {
             self.ws.reload_allowlists();
             return;
         }
+        self.local.forget(path);
         let base = find_root(path).unwrap_or_default();
         if !path.exists() || !self.ws.filter().selects(&base, path) {
             self.ws.remove(path);
@@ -275,15 +285,30 @@ impl State {
 
     pub fn findings(&self, entry: &Indexed) -> Vec<Finding> {
         match entry {
-            Indexed::Spec(e) => checks::check_entry(e, &self.ws),
+            Indexed::Spec(e) => checks::check_entry_cached(e, &self.ws, &self.local),
             Indexed::Iac(e) => checks::check_iac(e, &self.ws),
         }
+    }
+
+    /// The `codeDescription` link of a code, parsed once per code.
+    fn href(&self, code: &str) -> Option<Uri> {
+        if let Some(u) = self.hrefs.get(code) {
+            return u.clone();
+        }
+        let u = convert::href(&self.settings.read().unwrap_or_else(|p| p.into_inner()).docs_url, code);
+        self.hrefs.insert(code.to_owned(), u.clone());
+        u
+    }
+
+    /// Replaces the settings (and what was derived from them).
+    pub fn set_settings(&self, s: Settings) {
+        *self.settings.write().unwrap_or_else(|p| p.into_inner()) = s;
+        self.hrefs.clear();
     }
 
     /// Diagnostics of an indexed file, positioned against the indexed text.
     pub fn diagnostics_of(&self, entry: &Indexed) -> Vec<lsp::Diagnostic> {
         let enc = self.enc();
-        let docs_url = self.settings().docs_url;
         let related = |p: &Path, f: &mut dyn FnMut(&dyn Lines)| {
             if let Some(e) = self.indexed(p) {
                 with_lines(e.text(), |l| f(l));
@@ -291,22 +316,28 @@ impl State {
         };
         let findings = self.findings(entry);
         with_lines(entry.text(), |lines| {
-            findings.iter().map(|f| convert::diagnostic(f, lines, enc, &docs_url, &related)).collect()
+            findings.iter().map(|f| convert::diagnostic(f, lines, enc, &|code| self.href(code), &related)).collect()
         })
     }
 
     /// Re-checks an open document (after syncing it into the index) and the
-    /// files whose findings depend on it. Returns what changed.
-    pub fn refresh_open(&self, uri: &Uri) -> Vec<Publish> {
+    /// files whose findings depend on it, handing each whose diagnostics
+    /// changed to `sink` as soon as it is checked (the document first), so
+    /// that publishing a hub's referrers overlaps checking them.
+    pub fn refresh_open_into(&self, uri: &Uri, sink: Sink<'_>) {
         let before = self.ws.get_path_for(uri);
         let before_iac = uri.to_file_path().and_then(|p| self.ws.get_iac(&p));
         let Some((entry, version)) = self.sync_open(uri) else {
             // Not analysed (too large): say so.
-            return uri.to_file_path().and_then(|p| self.refresh_path(&p)).into_iter().collect();
+            if let Some(p) = uri.to_file_path().and_then(|p| self.refresh_path(&p)) {
+                sink(p);
+            }
+            return;
         };
-        let mut out = Vec::new();
         let diagnostics = self.diagnostics_of(&entry);
-        self.push_if_changed(&mut out, uri.clone(), diagnostics, Some(version));
+        if let Some(p) = self.if_changed(uri.clone(), diagnostics, Some(version)) {
+            sink(p);
+        }
         if let Indexed::Iac(iac) = &entry {
             // Stack specs compare their pins with this file's.
             let changed = match &before_iac {
@@ -314,24 +345,25 @@ impl State {
                 None => !iac.pins.is_empty(),
             };
             if changed {
-                out.extend(self.refresh_paths(crate::checks::drift::counterparts(&iac.path, &self.ws)));
+                self.refresh_paths_into(crate::checks::drift::counterparts(&iac.path, &self.ws), sink);
             }
         }
         if let Indexed::Spec(spec) = &entry {
             // Other files only see a spec's interface (ID, status, criteria,
             // what it names); a keystroke in prose leaves them alone.
             if before.as_ref().is_some_and(|b| b.interface == spec.interface) {
-                return out;
+                return;
             }
             let mut neighbours = self.neighbours(spec);
-            if let Some(b) = &before {
+            // The old version's neighbours differ only if what it defines or
+            // names changed (not for a status edit, the common case).
+            if let Some(b) = before.as_ref().filter(|b| !same_edges(b, spec)) {
                 neighbours.extend(self.neighbours(b));
             }
             neighbours.extend(crate::checks::drift::counterparts(&spec.spec.path, &self.ws));
             neighbours.remove(&spec.spec.path);
-            out.extend(self.refresh_paths(neighbours.into_iter().collect()));
+            self.refresh_paths_into(neighbours.into_iter().collect(), sink);
         }
-        out
     }
 
     /// A file changed on disk (watcher or file operation): re-read it unless
@@ -361,18 +393,23 @@ impl State {
 
     /// Re-checks many files on all cores.
     pub fn refresh_paths(&self, paths: Vec<PathBuf>) -> Vec<Publish> {
+        let out = std::sync::Mutex::new(Vec::new());
+        self.refresh_paths_into(paths, &|p| out.lock().unwrap_or_else(|e| e.into_inner()).push(p));
+        out.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn refresh_paths_into(&self, paths: Vec<PathBuf>, sink: Sink<'_>) {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
         if paths.len() < 16 || threads == 1 {
-            return paths.iter().filter_map(|p| self.refresh_path(p)).collect();
+            paths.iter().filter_map(|p| self.refresh_path(p)).for_each(sink);
+            return;
         }
         let chunk = paths.len().div_ceil(threads);
         std::thread::scope(|scope| {
-            let jobs: Vec<_> = paths
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().filter_map(|p| self.refresh_path(p)).collect::<Vec<_>>()))
-                .collect();
-            jobs.into_iter().flat_map(|j| j.join().unwrap_or_default()).collect()
-        })
+            for part in paths.chunks(chunk) {
+                scope.spawn(move || part.iter().filter_map(|p| self.refresh_path(p)).for_each(sink));
+            }
+        });
     }
 
     /// Re-checks one indexed file (open or closed) and returns its
@@ -387,16 +424,16 @@ impl State {
                 None => Vec::new(),
             },
         };
-        let mut out = Vec::new();
-        self.push_if_changed(&mut out, uri, diagnostics, version);
-        out.pop()
+        self.if_changed(uri, diagnostics, version)
     }
 
     /// Other files whose findings may change with this one: duplicates of
     /// its IDs, files referring to it, and (for Coverage specs) the specs it
     /// maps, whose coverage gaps depend on it.
-    fn neighbours(&self, entry: &FileEntry) -> BTreeSet<PathBuf> {
-        let mut out = BTreeSet::new();
+    fn neighbours(&self, entry: &FileEntry) -> HashSet<PathBuf> {
+        // Hashed, not ordered: a hub has thousands of referrers and path
+        // comparison walks components.
+        let mut out = HashSet::new();
         for c in entry.spec.criteria() {
             out.extend(self.ws.criterion_definitions(&c.id).into_iter().map(|(p, _)| p));
             out.extend(self.ws.referrers(&c.id));
@@ -414,23 +451,18 @@ impl State {
         out
     }
 
-    fn push_if_changed(
-        &self,
-        out: &mut Vec<Publish>,
-        uri: Uri,
-        diagnostics: Vec<lsp::Diagnostic>,
-        version: Option<i32>,
-    ) {
+    /// The publish for `uri`, unless it repeats the last one.
+    fn if_changed(&self, uri: Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) -> Option<Publish> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        serde_json::to_string(&diagnostics).unwrap_or_default().hash(&mut h);
+        diagnostics.iter().for_each(|d| convert::hash_diagnostic(d, &mut h));
         // Opening a document publishes once even when nothing changed, so the
         // client sees diagnostics tied to a version.
         version.is_some().hash(&mut h);
         let hash = h.finish();
         if self.published.insert(uri.clone(), hash) == Some(hash) {
-            return;
+            return None;
         }
-        out.push(Publish { uri, diagnostics, version });
+        Some(Publish { uri, diagnostics, version })
     }
 
     /// Forgets what was published for `uri` (after clearing it).
@@ -682,6 +714,15 @@ impl Workspace {
     }
 }
 
+/// Whether two versions of a spec have the same neighbours: same ID and
+/// layer, same criteria, same IDs named.
+fn same_edges(a: &FileEntry, b: &FileEntry) -> bool {
+    a.spec.id() == b.spec.id()
+        && a.spec.layer == b.spec.layer
+        && a.spec.doc.ids_hash() == b.spec.doc.ids_hash()
+        && a.spec.criteria().map(|c| c.id).eq(b.spec.criteria().map(|c| c.id))
+}
+
 pub fn versioned_edit_one(
     uri: &Uri,
     version: Option<i32>,
@@ -746,7 +787,13 @@ fn allowlist_edit(root: &Path, fingerprint: &str, detector: &str, enc: Encoding)
 pub fn with_lines<R>(text: &SourceText, f: impl FnOnce(&dyn Lines) -> R) -> R {
     match text {
         SourceText::Str(s) => f(&StrLines::new(s)),
-        SourceText::Rope(r) => f(r),
+        // A small rope is a single leaf, whose line counts ropey recomputes
+        // on every query: a line index over it is cheaper (a hub's status
+        // edit positions a related range in it for each referrer).
+        SourceText::Rope(r) => match r.get_chunk_at_byte(0).filter(|(c, ..)| c.len() == r.len_bytes()) {
+            Some((chunk, ..)) => f(&StrLines::new(chunk)),
+            None => f(r),
+        },
     }
 }
 
