@@ -69,6 +69,8 @@ pub struct Lsp {
     pending: Vec<Value>,
     /// Answers to give to server → client requests, by method.
     pub config: Value,
+    /// Whether to copy every message into `received` (off while counting).
+    record: bool,
 }
 
 impl Lsp {
@@ -81,8 +83,12 @@ impl Lsp {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child =
-            cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn smaqit-ls");
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(if std::env::var_os("SMAQIT_TEST_STDERR").is_some() { Stdio::inherit() } else { Stdio::null() })
+            .spawn()
+            .expect("spawn smaqit-ls");
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = channel();
@@ -114,7 +120,7 @@ impl Lsp {
                 }
             }
         });
-        Lsp { child, stdin, rx, next_id: 1, received: Vec::new(), pending: Vec::new(), config: json!({}) }
+        Lsp { child, stdin, rx, next_id: 1, received: Vec::new(), pending: Vec::new(), config: json!({}), record: true }
     }
 
     /// Spawns and initializes with `root` as the workspace folder.
@@ -195,7 +201,9 @@ impl Lsp {
             Ok(m) => m,
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
         };
-        self.received.push(msg.clone());
+        if self.record {
+            self.received.push(msg.clone());
+        }
         if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(|m| m.as_str())) {
             let result = match method {
                 "workspace/configuration" => json!([self.config.clone()]),
@@ -229,12 +237,14 @@ impl Lsp {
         let deadline = Instant::now() + TIMEOUT;
         let mut seen = self.pending.iter().filter(|m| m["method"] == method && pred(&m["params"])).count();
         self.pending.retain(|m| !(m["method"] == method && pred(&m["params"])));
+        self.record = false;
         while seen < n {
             let msg = self.recv_until(deadline).unwrap_or_else(|| panic!("timed out counting {method}"));
             if msg["method"] == method && pred(&msg["params"]) {
                 seen += 1;
             }
         }
+        self.record = true;
         self.received.clear();
     }
 
