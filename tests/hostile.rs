@@ -123,8 +123,29 @@ fn a_huge_document_and_malformed_messages_do_not_stop_the_server() {
     lsp.send(&json!({ "jsonrpc": "2.0", "id": 9001 }));
     lsp.send(&json!({ "jsonrpc": "2.0", "id": 9002, "method": "textDocument/hover", "params": { "textDocument": 7 } }));
     lsp.send(&json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": { "contentChanges": "x" } }));
+    // Not JSON, JSON that is not JSON-RPC, a header without a length, an
+    // empty message: each once stopped or stalled the transport (found by
+    // fuzz/jsonrpc). Each now gets the JSON-RPC error, id null.
+    for raw in [
+        &b"Content-Length: 9\r\n\r\n{not json"[..],
+        b"Content-Length: 5\r\n\r\n[1,2]",
+        b"X-Garbage: 1\r\n\r\n",
+        b"Content-Length: 0\r\n\r\n",
+    ] {
+        lsp.send_bytes(raw);
+    }
     let r = lsp.request("workspace/executeCommand", json!({ "command": "smaqit.status", "arguments": [] }));
     assert!(r["counts"].is_object());
+    let errors: Vec<i64> = lsp
+        .received
+        .iter()
+        .filter(|m| m["id"].is_null() && m.get("error").is_some())
+        .filter_map(|m| m["error"]["code"].as_i64())
+        .collect();
+    // Three answers; concurrent requests with the same (null) id may be
+    // answered "invalid request" by the transport instead.
+    assert_eq!(errors.len(), 3, "{:?}", lsp.received);
+    assert!(errors.contains(&-32700) && errors.iter().all(|c| [-32700, -32600].contains(c)), "{errors:?}");
     assert!(lsp.is_alive());
     assert_eq!(lsp.shutdown(), Some(0));
 }

@@ -150,6 +150,12 @@ impl Lsp {
         self.stdin.flush().unwrap();
     }
 
+    /// Writes raw bytes to the server's stdin (hostile framing).
+    pub fn send_bytes(&mut self, raw: &[u8]) {
+        self.stdin.write_all(raw).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }

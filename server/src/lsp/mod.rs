@@ -4,6 +4,7 @@
 
 mod convert;
 mod deploy;
+mod input;
 mod navigation;
 pub mod position;
 mod server;
@@ -14,6 +15,7 @@ mod stdout;
 pub use server::Backend;
 pub use settings::Settings;
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
 /// Requests and notifications in flight at once. The library default (4)
@@ -22,12 +24,20 @@ const CONCURRENCY: usize = 64;
 
 /// Serves LSP on stdin/stdout until the client exits.
 pub async fn serve_stdio() {
-    let stdin = tokio::io::stdin();
     let (stdout, writer) = stdout::spawn(std::io::stdout());
-    let (service, socket) = LspService::build(Backend::new)
-        .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
-        .finish();
-    Server::new(stdin, stdout, socket).concurrency_level(CONCURRENCY).serve(service).await;
+    serve(tokio::io::stdin(), stdout).await;
     // The last responses (to `shutdown`) may still be buffered.
     writer.finish();
+}
+
+/// Serves LSP over any byte streams until the client exits (the JSON-RPC
+/// fuzz target drives it in memory).
+pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
+        .custom_method(input::PARSE_ERROR, Backend::parse_error)
+        .custom_method(input::INVALID_REQUEST, Backend::invalid_request)
+        .finish();
+    let input = input::Reframe::new(input);
+    Server::new(input, output, socket).concurrency_level(CONCURRENCY).serve(service).await;
 }

@@ -133,6 +133,17 @@ impl Backend {
         }
     }
 
+    /// Stands in for a message that was not JSON (see `input`): the error
+    /// the JSON-RPC transport owes the client.
+    pub async fn parse_error(&self) -> Result<()> {
+        Err(Error::parse_error())
+    }
+
+    /// Stands in for JSON that was not a JSON-RPC message.
+    pub async fn invalid_request(&self) -> Result<()> {
+        Err(Error::invalid_request())
+    }
+
     async fn republish_all(&self) {
         let state = self.state.clone();
         if let Ok(publishes) = tokio::task::spawn_blocking(move || state.refresh_all()).await {
