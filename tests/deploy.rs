@@ -503,3 +503,52 @@ fn killing_the_executor_or_its_caller_mid_step_leaves_no_secret_behind() {
         );
     }
 }
+
+#[test]
+fn killing_the_server_mid_deploy_leaves_no_secret_behind_and_the_next_deploy_works() {
+    let pw = "Server-killed-canary-57";
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    set_env(&dir, |t| t.replacen("steps = [\n", "steps = [\n  [\"sleep\", \"30\"],\n", 1));
+    let tmp = tmp_of(&dir);
+    let tmp_s = tmp.to_string_lossy().into_owned();
+    let env = [("SMAQIT_SECRET_DB_PASSWORD", pw), ("SMAQIT_SECRET_SESSION_SECRET", SESSION), ("TMPDIR", &tmp_s)];
+    let (mut lsp, _) = Lsp::start_with_env(&dir, caps(), json!({ "debounceMs": 0 }), &env);
+    let before = std::fs::read_to_string(dir.join(INFRA)).unwrap();
+    lsp.send(&json!({ "jsonrpc": "2.0", "id": "deploy", "method": "workspace/executeCommand",
+        "params": { "command": "smaqit.deploy", "arguments": [{ "environment": "local" }] } }));
+    // The executor runs its sleeping step (its private folder exists by then).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_dir(&tmp).unwrap().next().is_none() {
+        assert!(std::time::Instant::now() < deadline, "the deploy never started");
+        lsp.pump(std::time::Duration::from_millis(50));
+    }
+    lsp.pump(std::time::Duration::from_millis(300));
+    assert!(!canary_processes(pw).is_empty(), "the step runs with the secret");
+    let server = lsp.pid();
+    lsp.kill();
+    // The executor and its steps die with the server; the private folder goes.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().map(|e| e.path()).collect();
+        let procs = canary_processes(pw);
+        if left.is_empty() && procs.is_empty() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "server {server} killed: left {left:?}, processes {procs:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    for m in &lsp.received {
+        assert!(!m.to_string().contains(pw), "an LSP message holds the secret: {m}");
+    }
+    for f in walk(&dir) {
+        assert!(!std::fs::read_to_string(&f).unwrap_or_default().contains(pw), "{} holds the secret", f.display());
+    }
+    // Nothing half-written: the spec is as it was.
+    assert_eq!(std::fs::read_to_string(dir.join(INFRA)).unwrap(), before);
+    // And the next deploy works.
+    set_env(&dir, |t| t.replacen("  [\"sleep\", \"30\"],\n", "", 1));
+    let (code, out, _) = deploy(&dir, &[("SMAQIT_SECRET_DB_PASSWORD", PW), ("SMAQIT_SECRET_SESSION_SECRET", SESSION)]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(status_of(&dir, INFRA), "deployed");
+}

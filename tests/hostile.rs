@@ -1,5 +1,6 @@
 //! Hostile and malformed input, end to end: the server answers with an
-//! error or a diagnostic, never panics, never hangs, keeps serving.
+//! error or a diagnostic, never panics, never hangs, keeps serving, and its
+//! peak memory (VmHWM) stays under a bound.
 
 mod support;
 
@@ -78,6 +79,8 @@ fn a_burst_of_1000_changes_interleaved_with_requests_lands_in_order() {
         d.iter().any(|d| d["code"] == "frontmatter/template-leftover" && d["range"]["start"] == want)
     });
     assert!(!d.is_empty(), "the final diagnostics are those of the final text");
+    let peak = lsp.peak_rss_mb();
+    assert!(peak <= 100, "peak RSS {peak} MB after a burst of 1,000 changes");
     assert_eq!(lsp.shutdown(), Some(0));
 }
 
@@ -90,6 +93,8 @@ fn a_cancel_request_storm_is_survived() {
     }
     let r = lsp.request("workspace/symbol", json!({ "query": "FUN" }));
     assert!(!r.as_array().unwrap().is_empty() || lsp.is_alive());
+    let peak = lsp.peak_rss_mb();
+    assert!(peak <= 100, "peak RSS {peak} MB after a cancel storm");
     assert_eq!(lsp.shutdown(), Some(0));
 }
 
@@ -147,6 +152,8 @@ fn a_huge_document_and_malformed_messages_do_not_stop_the_server() {
     assert_eq!(errors.len(), 3, "{:?}", lsp.received);
     assert!(errors.contains(&-32700) && errors.iter().all(|c| [-32700, -32600].contains(c)), "{errors:?}");
     assert!(lsp.is_alive());
+    let peak = lsp.peak_rss_mb();
+    assert!(peak <= 600, "peak RSS {peak} MB after a 100 MB document (6× its size)");
     assert_eq!(lsp.shutdown(), Some(0));
 }
 
@@ -258,6 +265,8 @@ fn a_workspace_of_100000_files_is_indexed_and_served() {
     assert!(r["counts"].is_object());
     let end = lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
     assert_eq!(end["value"]["message"], "1 specs and 100000 other files indexed");
+    let peak = lsp.peak_rss_mb();
+    assert!(peak <= 300, "peak RSS {peak} MB after 100,000 files");
     assert_eq!(lsp.shutdown(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }

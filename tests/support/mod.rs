@@ -254,6 +254,14 @@ impl Lsp {
         self.received.clear();
     }
 
+    /// Reads (and keeps) messages for `d`, answering the server's requests.
+    pub fn pump(&mut self, d: Duration) {
+        let until = Instant::now() + d;
+        while let Some(m) = self.recv_until(until) {
+            self.pending.push(m);
+        }
+    }
+
     /// Reads and forgets everything until the server is quiet for `quiet`.
     pub fn drain(&mut self, quiet: Duration) {
         self.pending.clear();
@@ -294,6 +302,27 @@ impl Lsp {
         }
         let _ = self.child.kill();
         None
+    }
+
+    /// The server's peak resident memory so far, in MB (Linux `VmHWM`).
+    pub fn peak_rss_mb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server outright (SIGKILL), as a crash or an OOM kill would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn is_alive(&mut self) -> bool {

@@ -33,14 +33,25 @@ pub struct Reframe<R> {
     /// The current body and its announced length.
     body: Vec<u8>,
     body_len: Option<usize>,
-    /// Re-framed bytes ready for the reader.
-    ready: VecDeque<u8>,
+    /// Re-framed bytes ready for the reader, in pieces (a body is moved in,
+    /// not copied: a 100 MB `didOpen` is not held twice here), and how much
+    /// of the first piece was read.
+    ready: VecDeque<Vec<u8>>,
+    read: usize,
     eof: bool,
 }
 
 impl<R> Reframe<R> {
     pub fn new(inner: R) -> Self {
-        Reframe { inner, header: Vec::new(), body: Vec::new(), body_len: None, ready: VecDeque::new(), eof: false }
+        Reframe {
+            inner,
+            header: Vec::new(),
+            body: Vec::new(),
+            body_len: None,
+            ready: VecDeque::new(),
+            read: 0,
+            eof: false,
+        }
     }
 
     fn feed(&mut self, mut bytes: &[u8]) {
@@ -52,7 +63,7 @@ impl<R> Reframe<R> {
                 if self.body.len() == len {
                     let body = std::mem::take(&mut self.body);
                     self.body_len = None;
-                    self.emit(&body);
+                    self.emit(body);
                 }
                 continue;
             }
@@ -73,8 +84,8 @@ impl<R> Reframe<R> {
         }
     }
 
-    fn emit(&mut self, body: &[u8]) {
-        let Ok(text) = std::str::from_utf8(body) else { return self.emit_stand_in(PARSE_ERROR) };
+    fn emit(&mut self, body: Vec<u8>) {
+        let Ok(text) = std::str::from_utf8(&body) else { return self.emit_stand_in(PARSE_ERROR) };
         if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
             return self.emit_stand_in(PARSE_ERROR);
         }
@@ -87,12 +98,12 @@ impl<R> Reframe<R> {
 
     fn emit_stand_in(&mut self, method: &str) {
         let body = format!(r#"{{"jsonrpc":"2.0","id":null,"method":"{method}"}}"#);
-        self.frame(body.as_bytes());
+        self.frame(body.into_bytes());
     }
 
-    fn frame(&mut self, body: &[u8]) {
-        self.ready.extend(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-        self.ready.extend(body);
+    fn frame(&mut self, body: Vec<u8>) {
+        self.ready.push_back(format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes());
+        self.ready.push_back(body);
     }
 }
 
@@ -109,13 +120,14 @@ impl<R: AsyncRead + Unpin> AsyncRead for Reframe<R> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, out: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
         let this = &mut *self;
         loop {
-            if !this.ready.is_empty() {
-                let n = this.ready.len().min(out.remaining());
-                let (a, b) = this.ready.as_slices();
-                let from_a = n.min(a.len());
-                out.put_slice(&a[..from_a]);
-                out.put_slice(&b[..n - from_a]);
-                this.ready.drain(..n);
+            if let Some(piece) = this.ready.front() {
+                let n = (piece.len() - this.read).min(out.remaining());
+                out.put_slice(&piece[this.read..this.read + n]);
+                this.read += n;
+                if this.read == piece.len() {
+                    this.ready.pop_front();
+                    this.read = 0;
+                }
                 return Poll::Ready(Ok(()));
             }
             if this.eof {
