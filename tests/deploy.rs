@@ -269,6 +269,32 @@ fn health_that_never_passes_missing_secrets_and_crashed_executors_fail_cleanly()
 }
 
 #[test]
+fn a_panic_inside_the_executor_leaks_nothing_and_the_next_deploy_works() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    let before = std::fs::read_to_string(dir.join(INFRA)).unwrap();
+    // The injected panic's message holds the values (debug builds only);
+    // `deploy` asserts stdout and stderr are clean and the private folder,
+    // with the rendered files, is gone.
+    let env = [
+        ("SMAQIT_SECRET_DB_PASSWORD", PW),
+        ("SMAQIT_SECRET_SESSION_SECRET", SESSION),
+        ("SMAQIT_EXEC_FAULT", "panic-after-render"),
+    ];
+    let (code, out, stderr) = deploy(&dir, &env);
+    assert_eq!(code, 1, "{out}");
+    assert!(out["message"].as_str().unwrap().contains("without a result"), "{out}");
+    assert!(!stderr.contains("injected fault"), "the executor's stderr is not passed on: {stderr}");
+    // A failed deploy marks the spec `failed`, and changes nothing else.
+    let after = std::fs::read_to_string(dir.join(INFRA)).unwrap();
+    assert_eq!(after, before.replacen("status: draft", "status: failed", 1));
+    assert_tree_clean(&dir);
+    let (code, out, _) = deploy(&dir, &env[..2]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(status_of(&dir, INFRA), "deployed");
+}
+
+#[test]
 fn deploy_is_refused_while_conflicts_stand() {
     let dir = temp_copy("example");
     for f in [".smaqit/environments.toml", "deploy/app.env", "deploy/service.py"] {

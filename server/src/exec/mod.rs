@@ -150,6 +150,12 @@ fn deploy(
     if let Err(e) = render(root, &env.files, &values, &dir.0) {
         return failed(scrub.scrub(&e));
     }
+    // Fault injection for tests (debug builds only): a panic whose message
+    // holds every resolved value, while the rendered files are on disk.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SMAQIT_EXEC_FAULT").is_some_and(|v| v == "panic-after-render") {
+        panic!("injected fault; values {values:?}");
+    }
     let port = free_port();
     let fill = |s: &str| {
         s.replace("{port}", &port.to_string())
