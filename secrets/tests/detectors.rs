@@ -656,6 +656,8 @@ fn never_flagged() {
         "SECRET_KEY=dummy",
         "password: \"[REDACTED]\"",
         "checksum: \"sha256:4585aeacda5a62eb394d8a852423ae4108cb9cf51a7cee94f1008fee0b911d3e\"",
+        "    checksum/secret: 866eddfbdaf613c084a94b3de6b4544b65962879ef1ba53604859f8dcbbe4a0d",
+        "    checksum/config: 608e107b5fc2483e8cb320e1d0caa59b76a2069e69b5a94830584fd863b2fe88",
         "\"integrity\": \"sha512-DHNCvp6P974PzHQb+tSIZSTaJy1nAlVUWHMqrQCn/3d9re+a/hE7BeksGEteT/PutRvNYw0nKJ9l84nqW9j6wg==\",",
         "\"h1:qpqItZr28/IEtWbA3+XnvKK87nwLeyYj/GncVbTWqHM=\",",
         "TENANT_ID=7663fc86-6da1-438c-97b2-6a98ccc1f085",

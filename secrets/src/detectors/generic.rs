@@ -38,10 +38,11 @@ const STOP_LAST_P: [u128; 179] = pack_all(STOP_LAST);
 
 /// Key words that make a key non-secret wherever they appear.
 #[rustfmt::skip]
-const VETO_ANY: [&str; 9] = [
-    "anon", "ciphertext", "encrypted", "existing", "hashed", "pub", "public", "publishable", "sealed",
+const VETO_ANY: [&str; 12] = [
+    "anon", "checksum", "ciphertext", "digest", "encrypted", "existing", "fingerprint", "hashed", "pub", "public",
+    "publishable", "sealed",
 ];
-const VETO_ANY_P: [u128; 9] = pack_all(VETO_ANY);
+const VETO_ANY_P: [u128; 12] = pack_all(VETO_ANY);
 
 /// `<qualifier> key` (api key, signing key, …) is a secret key.
 #[rustfmt::skip]
@@ -145,6 +146,11 @@ fn in_list(list: &[u128], w: &[u8]) -> bool {
 /// Naive substring test for short, lower-case haystacks.
 fn has(hay: &[u8], needle: &[u8]) -> bool {
     hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Whether a key word (any case) makes its key non-secret (`checksum`, …).
+pub(crate) fn vetoes(word: &str) -> bool {
+    in_list(&VETO_ANY_P, word.as_bytes())
 }
 
 /// How strongly a key name promises a secret, or `None`.
@@ -1171,6 +1177,10 @@ mod tests {
             "username",
             "auth_method",
             "SharedAccessKeyName",
+            // Helm's `checksum/secret: <sha256>` annotation and its kin.
+            "checksum/secret",
+            "secret_digest",
+            "api_key_fingerprint",
         ] {
             assert!(classify_key(k).is_none(), "{k}");
         }

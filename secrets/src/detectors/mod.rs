@@ -169,10 +169,16 @@ pub(crate) fn clean_key(k: &str) -> &str {
     {
         k = rest;
     }
-    let k = k.trim_start_matches(['-', '/', '.']);
-    // A path-like token: the key is its last segment (`//host/:_authToken`).
-    let k = k.rsplit('/').next().unwrap_or(k);
-    k.trim_end_matches(['.', '-', '/'])
+    let k = k.trim_start_matches(['-', '/', '.']).trim_end_matches(['.', '-', '/']);
+    // A path-like token: the key is its last segment (`//host/:_authToken`),
+    // unless the segment before it says the value is not a secret: Helm's
+    // `checksum/secret: <sha256>` annotation keeps its `checksum`.
+    let last = k.rsplit('/').next().unwrap_or(k);
+    let before = k[..k.len() - last.len()].trim_end_matches('/');
+    if !before.is_empty() && generic::vetoes(before.rsplit('/').next().unwrap_or(before)) {
+        return k;
+    }
+    last
 }
 
 /// The assignment key left of `value_start` on its line, if any: handles
