@@ -459,6 +459,24 @@ fn canary_processes(value: &str) -> Vec<String> {
     out
 }
 
+/// After `killed` was killed mid-step: within 15 s no process holds `pw` and
+/// the private folder in `tmp` is gone; no file of `dir` holds `pw`.
+fn assert_nothing_left(dir: &Path, tmp: &Path, pw: &str, killed: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let left: Vec<_> = std::fs::read_dir(tmp).unwrap().flatten().map(|e| e.path()).collect();
+        let procs = canary_processes(pw);
+        if left.is_empty() && procs.is_empty() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{killed} killed: left {left:?}, processes {procs:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    for f in walk(dir) {
+        assert!(!std::fs::read_to_string(&f).unwrap_or_default().contains(pw), "{} holds the secret", f.display());
+    }
+}
+
 #[test]
 fn killing_the_executor_or_its_caller_mid_step_leaves_no_secret_behind() {
     // A value of its own, so that other tests' deploys do not count.
@@ -509,19 +527,7 @@ fn killing_the_executor_or_its_caller_mid_step_leaves_no_secret_behind() {
             }
         }
         // The steps die with the executor; the private folder goes.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-        loop {
-            let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().map(|e| e.path()).collect();
-            let procs = canary_processes(pw);
-            if left.is_empty() && procs.is_empty() {
-                break;
-            }
-            assert!(std::time::Instant::now() < deadline, "{victim} killed: left {left:?}, processes {procs:?}");
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        for f in walk(&dir) {
-            assert!(!std::fs::read_to_string(&f).unwrap_or_default().contains(pw), "{} holds the secret", f.display());
-        }
+        assert_nothing_left(&dir, &tmp, pw, victim);
         let infra = std::fs::read_to_string(dir.join(INFRA)).unwrap();
         assert!(
             infra.contains("status: draft") || infra.contains("status: failed"),
@@ -554,21 +560,9 @@ fn killing_the_server_mid_deploy_leaves_no_secret_behind_and_the_next_deploy_wor
     let server = lsp.pid();
     lsp.kill();
     // The executor and its steps die with the server; the private folder goes.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().map(|e| e.path()).collect();
-        let procs = canary_processes(pw);
-        if left.is_empty() && procs.is_empty() {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "server {server} killed: left {left:?}, processes {procs:?}");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    assert_nothing_left(&dir, &tmp, pw, &format!("server {server}"));
     for m in &lsp.received {
         assert!(!m.to_string().contains(pw), "an LSP message holds the secret: {m}");
-    }
-    for f in walk(&dir) {
-        assert!(!std::fs::read_to_string(&f).unwrap_or_default().contains(pw), "{} holds the secret", f.display());
     }
     // Nothing half-written: the spec is as it was.
     assert_eq!(std::fs::read_to_string(dir.join(INFRA)).unwrap(), before);
