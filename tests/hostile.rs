@@ -223,6 +223,9 @@ fn malformed_files_on_disk_get_diagnostics_not_crashes() {
     )
     .unwrap();
     std::os::unix::fs::symlink(&dir, dir.join("specs/loop-link")).unwrap();
+    // A FIFO with a spec's name: reading it would block forever.
+    let fifo = dir.join("specs/business/pipe.md");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let (code, out) = check(&dir);
     assert_eq!(code, 1, "errors are reported: {out}");
     let findings: Vec<Value> = serde_json::from_str(&out).unwrap();
@@ -247,6 +250,15 @@ fn malformed_files_on_disk_get_diagnostics_not_crashes() {
         at("bomb.md")
     );
     assert!(at("self.md").contains(&"ref/forbidden-direction".to_owned()), "{:?}", at("self.md"));
+    assert!(at("pipe.md").is_empty(), "the walk skips what is not a regular file");
+    // The FIFO announced by a watcher event: reported, not read.
+    let (mut lsp, _) = Lsp::start(&dir, caps(), json!({ "debounceMs": 0 }));
+    let u = uri(&fifo);
+    lsp.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": u, "type": 1 }] }));
+    let d = lsp.diagnostics(&u, |d| !d.is_empty());
+    assert_eq!(d[0]["code"], "workspace/unreadable", "{d:?}");
+    assert!(d[0]["message"].as_str().unwrap().contains("not a regular file"), "{d:?}");
+    assert_eq!(lsp.shutdown(), Some(0));
 }
 
 #[test]

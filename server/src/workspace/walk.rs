@@ -88,7 +88,13 @@ fn base_of(path: &Path) -> PathBuf {
 
 /// Reads a file as UTF-8 unless it is larger than `limit`.
 pub fn read_limited(path: &Path, limit: u64) -> Result<String, WalkError> {
-    let size = std::fs::metadata(path).map_err(|e| WalkError::Unreadable(e.to_string()))?.len();
+    let meta = std::fs::metadata(path).map_err(|e| WalkError::Unreadable(e.to_string()))?;
+    // A FIFO or a device would block the read (or never end): only regular
+    // files are read.
+    if !meta.is_file() {
+        return Err(WalkError::Unreadable("not a regular file".into()));
+    }
+    let size = meta.len();
     if size > limit {
         return Err(WalkError::TooLarge { size, limit });
     }
