@@ -308,13 +308,16 @@ impl State {
 
     /// Diagnostics of an indexed file, positioned against the indexed text.
     pub fn diagnostics_of(&self, entry: &Indexed) -> Vec<lsp::Diagnostic> {
+        self.to_diagnostics(entry, self.findings(entry))
+    }
+
+    fn to_diagnostics(&self, entry: &Indexed, findings: Vec<Finding>) -> Vec<lsp::Diagnostic> {
         let enc = self.enc();
         let related = |p: &Path, f: &mut dyn FnMut(&dyn Lines)| {
             if let Some(e) = self.indexed(p) {
                 with_lines(e.text(), |l| f(l));
             }
         };
-        let findings = self.findings(entry);
         with_lines(entry.text(), |lines| {
             findings.iter().map(|f| convert::diagnostic(f, lines, enc, &|code| self.href(code), &related)).collect()
         })
@@ -334,7 +337,13 @@ impl State {
             }
             return;
         };
-        let diagnostics = self.diagnostics_of(&entry);
+        // The document just changed: its per-file findings are new, so the
+        // cache would only be written, at a copy per keystroke.
+        let findings = match &entry {
+            Indexed::Spec(e) => checks::check_entry(e, &self.ws),
+            Indexed::Iac(_) => self.findings(&entry),
+        };
+        let diagnostics = self.to_diagnostics(&entry, findings);
         if let Some(p) = self.if_changed(uri.clone(), diagnostics, Some(version)) {
             sink(p);
         }
