@@ -22,11 +22,13 @@ fn frame(body: &[u8]) -> Vec<u8> {
 
 fuzz_target!(|data: &[u8]| {
     RUNTIME.block_on(async {
-        let (client, server) = tokio::io::duplex(1 << 20);
-        let (server_in, server_out) = tokio::io::split(server);
+        // In: an in-memory pipe. Out: a socket pair, since the server writes
+        // its output from a thread of its own.
+        let (mut client_out, server_in) = tokio::io::duplex(1 << 20);
+        let (server_out, client_in) = std::os::unix::net::UnixStream::pair().expect("socket pair");
+        client_in.set_nonblocking(true).expect("non-blocking");
         let serving = tokio::spawn(smaqit_ls::lsp::serve(server_in, server_out));
-        let (client_in, mut client_out) = tokio::io::split(client);
-        let mut input = BufReader::new(client_in);
+        let mut input = BufReader::new(tokio::net::UnixStream::from_std(client_in).expect("socket"));
         let init = frame(br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}"#);
         client_out.write_all(&init).await.expect("write");
         let ready = tokio::time::timeout(Duration::from_secs(10), answer(&mut input, &serde_json::json!(0))).await;
@@ -48,6 +50,8 @@ fuzz_target!(|data: &[u8]| {
         let mut client_out = writer.await.expect("writer");
         let _ = client_out.write_all(&frame(br#"{"jsonrpc":"2.0","method":"exit"}"#)).await;
         drop(client_out);
+        // Unread output must not hold the server's writer thread.
+        drop(input);
         let _ = tokio::time::timeout(Duration::from_secs(10), serving).await.expect("server exits after exit");
     });
 });

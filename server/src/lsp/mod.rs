@@ -6,16 +6,16 @@ mod convert;
 mod deploy;
 mod input;
 mod navigation;
+mod outbox;
 pub mod position;
 mod server;
 mod settings;
 mod state;
-mod stdout;
 
 pub use server::Backend;
 pub use settings::Settings;
 
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::AsyncRead;
 use tower_lsp_server::{LspService, Server};
 
 /// Requests and notifications in flight at once. The library default (4)
@@ -24,20 +24,21 @@ const CONCURRENCY: usize = 64;
 
 /// Serves LSP on stdin/stdout until the client exits.
 pub async fn serve_stdio() {
-    let (stdout, writer) = stdout::spawn(std::io::stdout());
-    serve(tokio::io::stdin(), stdout).await;
-    // The last responses (to `shutdown`) may still be buffered.
-    writer.finish();
+    serve(tokio::io::stdin(), std::io::stdout()).await;
 }
 
 /// Serves LSP over any byte streams until the client exits (the JSON-RPC
-/// fuzz target drives it in memory).
-pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
-    let (service, socket) = LspService::build(Backend::new)
+/// fuzz target drives it in memory). Output is written by a thread of its
+/// own (see `outbox`), drained before this returns.
+pub async fn serve(input: impl AsyncRead + Unpin, output: impl std::io::Write + Send + 'static) {
+    let (pipe, outbox, writer) = outbox::spawn(output);
+    let (service, socket) = LspService::build(move |client| Backend::new(client, outbox))
         .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
         .custom_method(input::PARSE_ERROR, Backend::parse_error)
         .custom_method(input::INVALID_REQUEST, Backend::invalid_request)
         .finish();
     let input = input::Reframe::new(input);
-    Server::new(input, output, socket).concurrency_level(CONCURRENCY).serve(service).await;
+    Server::new(input, pipe, socket).concurrency_level(CONCURRENCY).serve(service).await;
+    // The last responses (to `shutdown`) may still be buffered.
+    writer.finish();
 }

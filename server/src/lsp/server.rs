@@ -7,6 +7,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use super::outbox::Outbox;
 use super::position::Encoding;
 use super::settings::Settings;
 use super::state::{Indexed, Publish, State};
@@ -14,6 +15,8 @@ use crate::model::Status;
 
 pub struct Backend {
     client: Client,
+    /// Where diagnostics are published (beside the transport, see `outbox`).
+    outbox: Outbox,
     state: Arc<State>,
     progress: std::sync::atomic::AtomicBool,
     watch_dynamic: std::sync::atomic::AtomicBool,
@@ -27,9 +30,10 @@ pub const COMMAND_PLAN: &str = "smaqit.plan";
 pub const COMMAND_STATUS: &str = "smaqit.status";
 
 impl Backend {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, outbox: Outbox) -> Self {
         Backend {
             client,
+            outbox,
             state: Arc::new(State::new()),
             progress: Default::default(),
             watch_dynamic: Default::default(),
@@ -40,7 +44,7 @@ impl Backend {
     fn schedule(&self, uri: Uri) {
         let generation = self.state.bump_generation(&uri);
         let state = self.state.clone();
-        let client = self.client.clone();
+        let outbox = self.outbox.clone();
         let delay = Duration::from_millis(state.settings().debounce_ms);
         tokio::spawn(async move {
             if !delay.is_zero() {
@@ -49,20 +53,13 @@ impl Backend {
             if !state.is_current(&uri, generation) {
                 return;
             }
-            let s = state.clone();
-            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-            let job = tokio::task::spawn_blocking(move || {
-                s.refresh_open_into(&uri, &|p| {
-                    let _ = tx.send(p);
-                })
-            });
-            // Published as they come, in whatever batches have accumulated:
-            // the client starts on a hub's referrers while others are checked.
-            let mut batch = Vec::new();
-            while rx.recv_many(&mut batch, 1024).await > 0 {
-                publish(&client, &state, std::mem::take(&mut batch)).await;
-            }
-            let _ = job.await;
+            // Each file is published by the thread that checked it, as soon
+            // as it is checked: the client starts on a hub's referrers while
+            // others are still being checked.
+            let _ = tokio::task::spawn_blocking(move || {
+                state.refresh_open_into(&uri, &|p| deliver(&outbox, &state, p));
+            })
+            .await;
         });
     }
 
@@ -102,7 +99,7 @@ impl Backend {
             p.finish_with_message(format!("{specs} specs and {} other files indexed", n.saturating_sub(specs))).await;
         }
         self.client.log_message(MessageType::INFO, format!("smaqit: indexed {n} files")).await;
-        publish(&self.client, &self.state, publishes).await;
+        self.publish(publishes).await;
         if self.state.pull.load(Ordering::Relaxed) {
             let _ = self.client.workspace_diagnostic_refresh().await;
         }
@@ -113,13 +110,21 @@ impl Backend {
         let Ok(publishes) = tokio::task::spawn_blocking(move || state.file_changed(&path)).await else {
             return;
         };
-        publish(&self.client, &self.state, publishes).await;
+        self.publish(publishes).await;
     }
 
     /// Runs `f` on the blocking pool (CPU work stays off the runtime).
     async fn blocking<R: Send + 'static>(&self, f: impl FnOnce(&State) -> R + Send + 'static) -> Result<R> {
         let state = self.state.clone();
         tokio::task::spawn_blocking(move || f(&state)).await.map_err(|_| Error::internal_error())
+    }
+
+    /// Publishes from the blocking pool (a send waits while the client is
+    /// far behind).
+    async fn publish(&self, publishes: Vec<Publish>) {
+        let (state, outbox) = (self.state.clone(), self.outbox.clone());
+        let _ =
+            tokio::task::spawn_blocking(move || publishes.into_iter().for_each(|p| deliver(&outbox, &state, p))).await;
     }
 
     /// `window/workDoneProgress/cancel`: the user pressed cancel.
@@ -147,7 +152,7 @@ impl Backend {
     async fn republish_all(&self) {
         let state = self.state.clone();
         if let Ok(publishes) = tokio::task::spawn_blocking(move || state.refresh_all()).await {
-            publish(&self.client, &self.state, publishes).await;
+            self.publish(publishes).await;
         }
     }
 
@@ -164,16 +169,12 @@ impl Backend {
     }
 }
 
-async fn publish(client: &Client, state: &State, publishes: Vec<Publish>) {
-    if state.pull.load(Ordering::Relaxed) {
-        return;
+/// Sends one file's diagnostics, unless the client pulls them.
+fn deliver(outbox: &Outbox, state: &State, p: Publish) {
+    if !state.pull.load(Ordering::Relaxed) {
+        let params = PublishDiagnosticsParams { uri: p.uri, diagnostics: p.diagnostics, version: p.version };
+        outbox.notify("textDocument/publishDiagnostics", &params);
     }
-    // Polled together, the notifications reach the writer as one batch
-    // instead of one wake-up each (a hub edit republishes a thousand files).
-    futures_util::future::join_all(
-        publishes.into_iter().map(|p| client.publish_diagnostics(p.uri, p.diagnostics, p.version)),
-    )
-    .await;
 }
 
 fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
@@ -364,7 +365,7 @@ impl LanguageServer for Backend {
         else {
             return;
         };
-        publish(&self.client, &self.state, publishes).await;
+        self.publish(publishes).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -378,9 +379,8 @@ impl LanguageServer for Backend {
                 if change.typ == FileChangeType::DELETED {
                     // file_changed sees it gone and re-checks its neighbours.
                     self.state.forget_published(&change.uri);
-                    if !self.state.pull.load(Ordering::Relaxed) {
-                        self.client.publish_diagnostics(change.uri.clone(), Vec::new(), None).await;
-                    }
+                    self.publish(vec![Publish { uri: change.uri.clone(), diagnostics: Vec::new(), version: None }])
+                        .await;
                 }
                 self.file_changed(path).await;
             }
@@ -403,9 +403,7 @@ impl LanguageServer for Backend {
                 if deleted {
                     // file_changed sees it gone and re-checks its neighbours.
                     self.state.forget_published(&u);
-                    if !self.state.pull.load(Ordering::Relaxed) {
-                        self.client.publish_diagnostics(u.clone(), Vec::new(), None).await;
-                    }
+                    self.publish(vec![Publish { uri: u.clone(), diagnostics: Vec::new(), version: None }]).await;
                 }
                 self.file_changed(p).await;
             }
@@ -418,9 +416,7 @@ impl LanguageServer for Backend {
             let Some(p) = u.to_file_path().map(|p| p.into_owned()) else { continue };
             // file_changed sees it gone and re-checks its neighbours.
             self.state.forget_published(&u);
-            if !self.state.pull.load(Ordering::Relaxed) {
-                self.client.publish_diagnostics(u.clone(), Vec::new(), None).await;
-            }
+            self.publish(vec![Publish { uri: u.clone(), diagnostics: Vec::new(), version: None }]).await;
             self.file_changed(p).await;
         }
     }
