@@ -603,3 +603,44 @@ fn watched_file_events_recheck_the_neighbours() {
     lsp.diagnostics(&original, |d| !codes(d).contains(&"spec/duplicate-id".to_owned()));
     lsp.shutdown();
 }
+
+#[test]
+fn an_edit_republishes_the_document_and_only_the_neighbours_whose_diagnostics_changed() {
+    let dir = temp_copy("clean");
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    let path = dir.join("specs/business/uc1-save-links.md");
+    let (u, mut text) = lsp.open(&path, 1);
+    lsp.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == u.as_str() && p["version"] == 1);
+    lsp.drain(std::time::Duration::from_millis(300));
+    let referrers = [uri(&dir.join("specs/functional/saved-links.md")), uri(&dir.join("specs/functional/reading-lists.md"))];
+
+    // Prose: the document's findings are the same, but each version is
+    // published; files that refer to it see nothing new.
+    let at = text.find("in one step").unwrap();
+    let pos = position_utf16(&text, at);
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 2 }, "contentChanges": [{ "range": { "start": pos, "end": pos }, "text": "quickly " }] }),
+    );
+    text.insert_str(at, "quickly ");
+    lsp.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == u.as_str() && p["version"] == 2);
+    lsp.pump(std::time::Duration::from_millis(500));
+    let others: Vec<&Value> = lsp
+        .received
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] != u.as_str())
+        .collect();
+    assert!(others.is_empty(), "a prose edit republished other files: {others:?}");
+
+    // Status back to draft: FUN-LINKS (deployed) is now ahead of it.
+    let at = text.find("status: deployed").unwrap() + "status: ".len();
+    let range = json!({ "start": position_utf16(&text, at), "end": position_utf16(&text, at + "deployed".len()) });
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 3 }, "contentChanges": [{ "range": range, "text": "draft" }] }),
+    );
+    let d = lsp.diagnostics(&referrers[0], |d| codes(d).contains(&"lifecycle/ahead-of-upstream".to_owned()));
+    assert!(d.iter().any(|d| d["message"].as_str().is_some_and(|m| m.contains("BUS-LINKS"))), "{d:?}");
+    lsp.shutdown();
+}

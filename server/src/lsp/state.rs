@@ -236,7 +236,7 @@ impl State {
     /// for secrets only the region edited since the last push. Returns the
     /// index entry and the document version it reflects.
     pub fn sync_open(&self, uri: &Uri) -> Option<(Indexed, i32)> {
-        let (path, text, parsed, version, secrets) = {
+        let (path_entry, version) = {
             let mut open = self.docs.get_mut(uri)?;
             let path = open.path.clone()?;
             if open.too_large {
@@ -266,14 +266,17 @@ impl State {
                 open.secrets.sort_by_key(|s| s.range.start);
             }
             let rope = SourceText::Rope(open.doc.rope.clone());
-            (path, rope, open.parsed.clone(), open.doc.version, open.secrets.clone())
+            let (parsed, version, secrets) = (open.parsed.clone(), open.doc.version, open.secrets.clone());
+            // Indexed while the document is held: two refreshes syncing at
+            // once could otherwise leave the older text in the index.
+            let entry = if is_spec_path(&path) {
+                Indexed::Spec(self.ws.upsert_scanned(path, rope, parsed, secrets))
+            } else {
+                Indexed::Iac(self.ws.upsert_iac(path, rope, Some(secrets)))
+            };
+            (entry, version)
         };
-        let entry = if is_spec_path(&path) {
-            Indexed::Spec(self.ws.upsert_scanned(path, text, parsed, secrets))
-        } else {
-            Indexed::Iac(self.ws.upsert_iac(path, text, Some(secrets)))
-        };
-        Some((entry, version))
+        Some((path_entry, version))
     }
 
     /// The indexed file at `path`, spec or IaC.
@@ -464,9 +467,11 @@ impl State {
     fn if_changed(&self, uri: Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) -> Option<Publish> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         diagnostics.iter().for_each(|d| convert::hash_diagnostic(d, &mut h));
-        // Opening a document publishes once even when nothing changed, so the
-        // client sees diagnostics tied to a version.
-        version.is_some().hash(&mut h);
+        // An open document's diagnostics are tied to its version: each
+        // version is published once, even when nothing else changed (also
+        // after a concurrent refresh tagged the same findings with an older
+        // version).
+        version.hash(&mut h);
         let hash = h.finish();
         if self.published.insert(uri.clone(), hash) == Some(hash) {
             return None;
