@@ -9,7 +9,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::convert::uri_of;
 use super::position::{Lines, to_offset, to_range};
-use super::state::{Indexed, State, with_lines};
+use super::state::{Indexed, State, with_cached_lines, with_lines};
 use crate::actions::TextEdit;
 use crate::navigation::{self, CompletionKind, SymbolKind, Target};
 use crate::workspace::FileEntry;
@@ -28,7 +28,7 @@ impl State {
 
     fn target(&self, uri: &Uri, pos: lsp::Position) -> Option<(Arc<FileEntry>, Target, std::ops::Range<usize>)> {
         let e = self.spec_entry(uri)?;
-        let offset = with_lines(&e.text, |l| to_offset(l, pos, self.enc()));
+        let offset = with_cached_lines(&e.text, &e.lines, |l| to_offset(l, pos, self.enc()));
         let (t, r) = navigation::target_at(&e.spec, offset)?;
         Some((e, t, r))
     }
@@ -37,7 +37,7 @@ impl State {
     fn location(&self, path: &Path, range: &std::ops::Range<usize>) -> Option<lsp::Location> {
         let uri = uri_of(path)?;
         let e = self.indexed(path)?;
-        Some(lsp::Location { uri, range: with_lines(e.text(), |l| to_range(l, range, self.enc())) })
+        Some(lsp::Location { uri, range: e.with_lines(|l| to_range(l, range, self.enc())) })
     }
 
     pub fn goto_definition(&self, uri: &Uri, pos: lsp::Position) -> Vec<lsp::Location> {
@@ -73,14 +73,14 @@ impl State {
         let text = navigation::hover(&self.ws, &id)?;
         Some(lsp::Hover {
             contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: text }),
-            range: Some(with_lines(&e.text, |l| to_range(l, &range, self.enc()))),
+            range: Some(with_cached_lines(&e.text, &e.lines, |l| to_range(l, &range, self.enc()))),
         })
     }
 
     pub fn document_symbols(&self, uri: &Uri) -> Vec<lsp::DocumentSymbol> {
         let Some(e) = self.spec_entry(uri) else { return Vec::new() };
         let syms = navigation::document_symbols(&e.spec);
-        with_lines(&e.text, |l| syms.iter().map(|s| doc_symbol(s, l, self)).collect())
+        with_cached_lines(&e.text, &e.lines, |l| syms.iter().map(|s| doc_symbol(s, l, self)).collect())
     }
 
     pub fn workspace_symbols(&self, query: &str) -> Vec<lsp::WorkspaceSymbol> {
@@ -103,7 +103,7 @@ impl State {
     pub fn completion(&self, uri: &Uri, pos: lsp::Position) -> Vec<lsp::CompletionItem> {
         let Some(e) = self.spec_entry(uri) else { return Vec::new() };
         let enc = self.enc();
-        with_lines(&e.text, |l| {
+        with_cached_lines(&e.text, &e.lines, |l| {
             let offset = to_offset(l, pos, enc);
             let line = l.line_of(offset);
             let start = l.line_start(line);
@@ -137,7 +137,7 @@ impl State {
             return None;
         }
         Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
-            range: with_lines(&e.text, |l| to_range(l, &range, self.enc())),
+            range: with_cached_lines(&e.text, &e.lines, |l| to_range(l, &range, self.enc())),
             placeholder: id,
         })
     }
@@ -166,7 +166,7 @@ impl State {
             .map(|f| f.environments.keys().cloned().collect())
             .unwrap_or_default();
         let lenses = navigation::lenses(&self.ws, &e.spec, &envs);
-        with_lines(&e.text, |l| {
+        with_cached_lines(&e.text, &e.lines, |l| {
             lenses
                 .into_iter()
                 .map(|lens| lsp::CodeLens {

@@ -55,15 +55,19 @@ impl Lines for Rope {
     }
 }
 
-/// A string with its line index.
+/// A string with its line index (built here, or kept with the text).
 pub struct StrLines<'a> {
     pub text: &'a str,
-    pub index: LineIndex,
+    pub index: std::borrow::Cow<'a, LineIndex>,
 }
 
 impl<'a> StrLines<'a> {
     pub fn new(text: &'a str) -> Self {
-        StrLines { text, index: LineIndex::new(text) }
+        StrLines { text, index: std::borrow::Cow::Owned(LineIndex::new(text)) }
+    }
+
+    pub fn with_index(text: &'a str, index: &'a LineIndex) -> Self {
+        StrLines { text, index: std::borrow::Cow::Borrowed(index) }
     }
 }
 

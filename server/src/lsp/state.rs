@@ -22,7 +22,7 @@ use crate::actions::{self, Action, ActionKind};
 use crate::checks::{self, Finding};
 use crate::model::{Spec, Status, is_spec_path, timestamp};
 use crate::parse::{ParsedDoc, parse, reparse};
-use crate::text::{Document, SourceText};
+use crate::text::{Document, LazyLineIndex, SourceText};
 use crate::workspace::{ALLOWLIST, FileEntry, IacEntry, WalkError, Workspace, find_root, read_limited, scanner};
 use smaqit_secrets::SecretFinding;
 use std::ops::Range;
@@ -61,6 +61,14 @@ impl Indexed {
         match self {
             Indexed::Spec(e) => &e.text,
             Indexed::Iac(e) => &e.text,
+        }
+    }
+
+    /// Runs `f` with line access over the text, through its kept index.
+    pub fn with_lines<R>(&self, f: impl FnOnce(&dyn Lines) -> R) -> R {
+        match self {
+            Indexed::Spec(e) => with_cached_lines(&e.text, &e.lines, f),
+            Indexed::Iac(e) => with_cached_lines(&e.text, &e.lines, f),
         }
     }
 }
@@ -318,10 +326,10 @@ impl State {
         let enc = self.enc();
         let related = |p: &Path, f: &mut dyn FnMut(&dyn Lines)| {
             if let Some(e) = self.indexed(p) {
-                with_lines(e.text(), |l| f(l));
+                e.with_lines(|l| f(l));
             }
         };
-        with_lines(entry.text(), |lines| {
+        entry.with_lines(|lines| {
             findings.iter().map(|f| convert::diagnostic(f, lines, enc, &|code| self.href(code), &related)).collect()
         })
     }
@@ -536,7 +544,7 @@ impl State {
             return out;
         }
         let Some(entry) = self.indexed(&path) else { return Vec::new() };
-        with_lines(entry.text(), |lines| {
+        entry.with_lines(|lines| {
             let mut out = self.secret_actions(uri, &path, None, lines, params);
             if let Indexed::Spec(e) = &entry {
                 let range = to_byte_range(lines, params.range, enc);
@@ -654,7 +662,7 @@ impl State {
             } else {
                 let text = e.text.as_str();
                 actions::secrets::secrets_table_row(&e.spec, &text, name, &kind)
-                    .map(|edit| with_lines(&e.text, |l| versioned_edit_one(&uri, None, l, enc, &edit)))
+                    .map(|edit| with_cached_lines(&e.text, &e.lines, |l| versioned_edit_one(&uri, None, l, enc, &edit)))
             };
             if let Some(edit) = made {
                 return Some((edit, file));
@@ -797,17 +805,20 @@ fn allowlist_edit(root: &Path, fingerprint: &str, detector: &str, enc: Encoding)
     })
 }
 
-/// Runs `f` with line access over an indexed text.
+/// Runs `f` with line access over a text, indexed on the spot.
 pub fn with_lines<R>(text: &SourceText, f: impl FnOnce(&dyn Lines) -> R) -> R {
-    match text {
-        SourceText::Str(s) => f(&StrLines::new(s)),
-        // A small rope is a single leaf, whose line counts ropey recomputes
-        // on every query: a line index over it is cheaper (a hub's status
-        // edit positions a related range in it for each referrer).
-        SourceText::Rope(r) => match r.get_chunk_at_byte(0).filter(|(c, ..)| c.len() == r.len_bytes()) {
-            Some((chunk, ..)) => f(&StrLines::new(chunk)),
-            None => f(r),
-        },
+    with_cached_lines(text, &LazyLineIndex::default(), f)
+}
+
+/// Runs `f` with line access over `text`, using (and filling) its kept
+/// line index. A small rope is a single leaf, whose line counts ropey
+/// recomputes on every query: indexing the leaf is cheaper.
+pub fn with_cached_lines<R>(text: &SourceText, index: &LazyLineIndex, f: impl FnOnce(&dyn Lines) -> R) -> R {
+    match (text.contiguous(), index.get(text), text) {
+        (Some(s), Some(i), _) => f(&StrLines::with_index(s, i)),
+        (_, _, SourceText::Rope(r)) => f(r),
+        // Not reached: a string is always contiguous.
+        (_, _, SourceText::Str(s)) => f(&StrLines::new(s)),
     }
 }
 

@@ -70,6 +70,29 @@ impl SourceText {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The text as one borrowed string, when it is one: a shared string,
+    /// or a rope small enough to be a single leaf.
+    pub fn contiguous(&self) -> Option<&str> {
+        match self {
+            SourceText::Str(s) => Some(s),
+            SourceText::Rope(r) => r.get_chunk_at_byte(0).map(|(c, ..)| c).filter(|c| c.len() == r.len_bytes()),
+        }
+    }
+}
+
+/// A text's line index, built on first use and kept with the (immutable)
+/// text it indexes: a hub's referrers each position a related range in the
+/// hub, which would otherwise re-index it a thousand times.
+#[derive(Debug, Default)]
+pub struct LazyLineIndex(std::sync::OnceLock<Option<LineIndex>>);
+
+impl LazyLineIndex {
+    /// The index of `text`, which must be the text this belongs to; None
+    /// for a rope of several leaves (the rope indexes itself).
+    pub fn get(&self, text: &SourceText) -> Option<&LineIndex> {
+        self.0.get_or_init(|| text.contiguous().map(LineIndex::new)).as_ref()
+    }
 }
 
 /// An open document: a rope (cheap edits anywhere in large files) and the
@@ -134,5 +157,20 @@ mod tests {
         #[allow(clippy::reversed_empty_ranges)] // reversed on purpose: clients send them
         d.apply(3..1, "");
         assert_eq!(d.text(), "a😀b!");
+    }
+
+    #[test]
+    fn a_kept_line_index_covers_strings_and_single_leaf_ropes_only() {
+        let text = "a\nbb\n😀\n";
+        let lazy = LazyLineIndex::default();
+        let s = SourceText::Str(std::sync::Arc::from(text));
+        let i = lazy.get(&s).expect("a string is indexed");
+        assert_eq!((i.line_count(), i.line_start(2)), (4, Some(5)));
+        assert!(std::ptr::eq(i, lazy.get(&s).unwrap()), "built once");
+        let small = SourceText::Rope(ropey::Rope::from_str(text));
+        assert_eq!(LazyLineIndex::default().get(&small).map(|i| i.line_start(2)), Some(Some(5)));
+        let big = SourceText::Rope(ropey::Rope::from_str(&"line\n".repeat(10_000)));
+        assert!(big.contiguous().is_none());
+        assert!(LazyLineIndex::default().get(&big).is_none(), "a rope of many leaves indexes itself");
     }
 }

@@ -8,7 +8,7 @@ use super::facts::{self, Pin, StackPin};
 use super::walk::{WalkError, WalkOptions, walk};
 use crate::model::{Layer, Spec, is_spec_path};
 use crate::parse::{ParsedDoc, parse};
-use crate::text::SourceText;
+use crate::text::{LazyLineIndex, SourceText};
 use smaqit_secrets::{Scanner, SecretFinding};
 
 /// Where a project lists the fingerprints of values it allows.
@@ -28,6 +28,8 @@ pub struct FileEntry {
     pub pins: Vec<Pin>,
     /// Hash of what other files' checks can see of this spec (computed once).
     pub interface: u64,
+    /// Line starts of `text`, for positions (built when first asked).
+    pub lines: LazyLineIndex,
 }
 
 /// What other files' checks can see of a spec: its ID, layer, status and
@@ -56,6 +58,8 @@ pub struct IacEntry {
     pub root: Option<PathBuf>,
     /// The runtime and service versions it uses (`FROM node:20`, …).
     pub pins: Vec<Pin>,
+    /// Line starts of `text`, for positions (built when first asked).
+    pub lines: LazyLineIndex,
 }
 
 /// The scanner, compiled once for the process.
@@ -127,7 +131,8 @@ impl Workspace {
             _ => (Vec::new(), Vec::new()),
         };
         let interface = interface_of(&spec, &stack_pins, &pins);
-        let entry = Arc::new(FileEntry { spec, text, secrets, stack_pins, pins, interface });
+        let entry =
+            Arc::new(FileEntry { spec, text, secrets, stack_pins, pins, interface, lines: LazyLineIndex::default() });
         if entry.stack_pins.is_empty() && entry.pins.is_empty() {
             self.pinned_specs.remove(&path);
         } else {
@@ -155,7 +160,8 @@ impl Workspace {
         let secrets = secrets.unwrap_or_else(|| scanner().scan(&path, &text.as_str()));
         let pins = if facts::iac_kind(&path).is_some() { facts::iac_pins(&path, &text.as_str()) } else { Vec::new() };
         let root = super::find_root(&path);
-        let entry = Arc::new(IacEntry { path: path.clone(), text, secrets, root, pins });
+        let entry =
+            Arc::new(IacEntry { path: path.clone(), text, secrets, root, pins, lines: LazyLineIndex::default() });
         if entry.pins.is_empty() {
             self.pinned_iac.remove(&path);
         } else {
