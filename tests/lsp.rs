@@ -613,7 +613,8 @@ fn an_edit_republishes_the_document_and_only_the_neighbours_whose_diagnostics_ch
     let (u, mut text) = lsp.open(&path, 1);
     lsp.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == u.as_str() && p["version"] == 1);
     lsp.drain(std::time::Duration::from_millis(300));
-    let referrers = [uri(&dir.join("specs/functional/saved-links.md")), uri(&dir.join("specs/functional/reading-lists.md"))];
+    let referrers =
+        [uri(&dir.join("specs/functional/saved-links.md")), uri(&dir.join("specs/functional/reading-lists.md"))];
 
     // Prose: the document's findings are the same, but each version is
     // published; files that refer to it see nothing new.

