@@ -244,9 +244,9 @@ impl Lsp {
     }
 
     /// Reads messages until `n` notifications `method` whose `params.uri`
-    /// satisfies `pred` have arrived, forgetting them. For measurements: a
-    /// notification is only scanned for its method and URI, not built into
-    /// a `Value` (that cost the client as much CPU as the server spent).
+    /// satisfies `pred` have arrived, forgetting them. For measurements: of
+    /// a notification only the method and URI are read, not the whole built
+    /// into a `Value` (that cost the client as much CPU as the server spent).
     pub fn count(&mut self, method: &str, n: usize, pred: impl Fn(&str) -> bool) {
         #[derive(serde::Deserialize)]
         struct Params<'a> {

@@ -40,5 +40,5 @@ pub async fn serve(input: impl AsyncRead + Unpin, output: impl std::io::Write + 
     let input = input::Reframe::new(input);
     Server::new(input, pipe, socket).concurrency_level(CONCURRENCY).serve(service).await;
     // The last responses (to `shutdown`) may still be buffered.
-    writer.finish();
+    let _ = tokio::task::spawn_blocking(move || writer.finish()).await;
 }

@@ -65,15 +65,23 @@ pub struct Outbox {
 pub struct Writer {
     shared: Arc<Shared>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// Disconnected when the thread ends.
+    ended: std::sync::mpsc::Receiver<()>,
 }
+
+/// How long `finish` waits for the last bytes to be written: a client that
+/// stopped reading must not keep the server from exiting.
+const FINISH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Starts the writer thread on `out` (stdout, or anything in tests).
 pub fn spawn(mut out: impl Write + Send + 'static) -> (Pipe, Outbox, Writer) {
     let shared = Arc::new(Shared::default());
     let s = shared.clone();
+    let (ending, ended) = std::sync::mpsc::channel::<()>();
     let thread = std::thread::Builder::new()
         .name("lsp-stdout".into())
         .spawn(move || {
+            let _ending = ending;
             let mut chunk = Vec::new();
             loop {
                 {
@@ -109,13 +117,19 @@ pub fn spawn(mut out: impl Write + Send + 'static) -> (Pipe, Outbox, Writer) {
     if thread.is_none() {
         shared.lock().failed = Some(std::io::ErrorKind::Other);
     }
-    (Pipe { shared: shared.clone() }, Outbox { shared: shared.clone() }, Writer { shared, thread })
+    (Pipe { shared: shared.clone() }, Outbox { shared: shared.clone() }, Writer { shared, thread, ended })
 }
 
 impl Outbox {
     /// Frames and queues one notification. Waits while the client is
     /// behind by more than [`HIGH_WATER`] bytes; dropped once output failed.
     pub fn notify(&self, method: &str, params: &impl serde::Serialize) {
+        self.notify_if(method, params, || true);
+    }
+
+    /// [`Outbox::notify`], unless `still` (asked with the queue held, so no
+    /// other send can come between) says the message is stale.
+    pub fn notify_if(&self, method: &str, params: &impl serde::Serialize, still: impl FnOnce() -> bool) {
         #[derive(serde::Serialize)]
         struct Notification<'a, P> {
             jsonrpc: &'static str,
@@ -131,7 +145,7 @@ impl Outbox {
         while b.data.len() >= HIGH_WATER && b.failed.is_none() && !b.closed {
             b = self.shared.changed.wait(b).unwrap_or_else(|p| p.into_inner());
         }
-        if b.failed.is_some() || b.closed {
+        if b.failed.is_some() || b.closed || !still() {
             return;
         }
         b.data.extend_from_slice(header.as_bytes());
@@ -141,13 +155,29 @@ impl Outbox {
 }
 
 impl Writer {
-    /// Writes everything still buffered, then stops the thread.
+    /// Writes everything still buffered, then stops the thread; gives up
+    /// after [`FINISH_WAIT`] if the client is not reading.
     pub fn finish(mut self) {
-        self.shared.lock().closed = true;
-        self.shared.changed.notify_all();
-        if let Some(t) = self.thread.take() {
+        self.close();
+        if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) = self.ended.recv_timeout(FINISH_WAIT)
+            && let Some(t) = self.thread.take()
+        {
             let _ = t.join();
         }
+    }
+
+    fn close(&self) {
+        self.shared.lock().closed = true;
+        self.shared.changed.notify_all();
+    }
+}
+
+/// Dropped without `finish` (the server future was cancelled or panicked):
+/// the thread still ends once the buffer is written, and senders waiting
+/// for room are released.
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 
@@ -339,5 +369,35 @@ mod tests {
         let all = frames(&m.lock().unwrap().1);
         assert_eq!(all.len(), 6);
         assert!(all.iter().all(|f| f["params"].as_str().is_some_and(|p| p.len() == 3 << 20)));
+    }
+
+    #[test]
+    fn a_stale_notification_is_not_queued() {
+        let sink = Slow::default();
+        let (_pipe, outbox, writer) = spawn(sink.clone());
+        outbox.notify_if("m", &1, || false);
+        outbox.notify_if("m", &2, || true);
+        writer.finish();
+        let all = frames(&sink.0.lock().unwrap().0);
+        assert_eq!(all.iter().map(|f| f["params"].clone()).collect::<Vec<_>>(), [serde_json::json!(2)]);
+    }
+
+    #[test]
+    fn dropping_the_writer_releases_senders_waiting_for_room() {
+        let sink = Gate::default();
+        let (_pipe, outbox, writer) = spawn(sink.clone());
+        let big = "s".repeat(3 << 20);
+        let sender = std::thread::spawn(move || {
+            for _ in 0..6 {
+                outbox.notify("big", &big);
+            }
+        });
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(!sender.is_finished());
+        drop(writer);
+        sender.join().unwrap();
+        let (m, c) = &*sink.0;
+        m.lock().unwrap().0 = true;
+        c.notify_all();
     }
 }

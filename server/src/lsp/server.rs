@@ -169,12 +169,15 @@ impl Backend {
     }
 }
 
-/// Sends one file's diagnostics, unless the client pulls them.
+/// Sends one file's diagnostics, unless the client pulls them or a later
+/// refresh already decided newer ones (checked as the frame is queued, so
+/// a file's last publish is always the last decided).
 fn deliver(outbox: &Outbox, state: &State, p: Publish) {
-    if !state.pull.load(Ordering::Relaxed) {
-        let params = PublishDiagnosticsParams { uri: p.uri, diagnostics: p.diagnostics, version: p.version };
-        outbox.notify("textDocument/publishDiagnostics", &params);
+    if state.pull.load(Ordering::Relaxed) {
+        return;
     }
+    let params = PublishDiagnosticsParams { uri: p.uri, diagnostics: p.diagnostics, version: p.version };
+    outbox.notify_if("textDocument/publishDiagnostics", &params, || state.is_latest(&params.uri, p.hash));
 }
 
 fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
@@ -378,9 +381,8 @@ impl LanguageServer for Backend {
                 let path = path.into_owned();
                 if change.typ == FileChangeType::DELETED {
                     // file_changed sees it gone and re-checks its neighbours.
-                    self.state.forget_published(&change.uri);
-                    self.publish(vec![Publish { uri: change.uri.clone(), diagnostics: Vec::new(), version: None }])
-                        .await;
+                    let clear = self.state.cleared(&change.uri);
+                    self.publish(clear.into_iter().collect()).await;
                 }
                 self.file_changed(path).await;
             }
@@ -402,8 +404,8 @@ impl LanguageServer for Backend {
                 let Some(p) = u.to_file_path().map(|p| p.into_owned()) else { continue };
                 if deleted {
                     // file_changed sees it gone and re-checks its neighbours.
-                    self.state.forget_published(&u);
-                    self.publish(vec![Publish { uri: u.clone(), diagnostics: Vec::new(), version: None }]).await;
+                    let clear = self.state.cleared(&u);
+                    self.publish(clear.into_iter().collect()).await;
                 }
                 self.file_changed(p).await;
             }
@@ -415,8 +417,8 @@ impl LanguageServer for Backend {
             let Some(u) = f.uri.parse::<Uri>().ok() else { continue };
             let Some(p) = u.to_file_path().map(|p| p.into_owned()) else { continue };
             // file_changed sees it gone and re-checks its neighbours.
-            self.state.forget_published(&u);
-            self.publish(vec![Publish { uri: u.clone(), diagnostics: Vec::new(), version: None }]).await;
+            let clear = self.state.cleared(&u);
+            self.publish(clear.into_iter().collect()).await;
             self.file_changed(p).await;
         }
     }

@@ -37,6 +37,10 @@ pub struct OpenDoc {
     pub dirty: Option<Range<usize>>,
     /// Over the size limit: the text is kept in step but not analysed.
     pub too_large: bool,
+    /// Held while this document's text goes into the index (and by `close`
+    /// while the disk text goes back), so the last text read is the last
+    /// one indexed; the map's own lock is not held for that long.
+    pub sync: Arc<std::sync::Mutex<()>>,
 }
 
 /// Lines around an edit that an open document's secret re-scan reads; the
@@ -105,6 +109,8 @@ pub struct Publish {
     pub uri: Uri,
     pub diagnostics: Vec<lsp::Diagnostic>,
     pub version: Option<i32>,
+    /// What `if_changed` recorded for it: sent only while still the latest.
+    pub hash: u64,
 }
 
 impl State {
@@ -153,7 +159,8 @@ impl State {
         let too_large = text.len() > open_limit(self.settings().max_file_size);
         let parsed = if too_large { ParsedDoc::default() } else { parse(&doc.rope) };
         let dirty = (!too_large).then_some(0..text.len());
-        self.docs.insert(uri, OpenDoc { doc, parsed, path, secrets: Vec::new(), dirty, too_large });
+        let sync = Arc::default();
+        self.docs.insert(uri, OpenDoc { doc, parsed, path, secrets: Vec::new(), dirty, too_large, sync });
     }
 
     /// Applies changes in order. Returns false (and changes nothing) for an
@@ -212,6 +219,8 @@ impl State {
         let (_, open) = self.docs.remove(uri)?;
         self.generations.remove(uri);
         let path = open.path?;
+        // A refresh still indexing the open text finishes first.
+        let _synced = open.sync.lock().unwrap_or_else(|p| p.into_inner());
         self.reload_from_disk(&path);
         Some(path)
     }
@@ -244,7 +253,9 @@ impl State {
     /// for secrets only the region edited since the last push. Returns the
     /// index entry and the document version it reflects.
     pub fn sync_open(&self, uri: &Uri) -> Option<(Indexed, i32)> {
-        let (path_entry, version) = {
+        let sync = self.docs.get(uri)?.sync.clone();
+        let _synced = sync.lock().unwrap_or_else(|p| p.into_inner());
+        let (path, text, parsed, version, secrets) = {
             let mut open = self.docs.get_mut(uri)?;
             let path = open.path.clone()?;
             if open.too_large {
@@ -274,17 +285,14 @@ impl State {
                 open.secrets.sort_by_key(|s| s.range.start);
             }
             let rope = SourceText::Rope(open.doc.rope.clone());
-            let (parsed, version, secrets) = (open.parsed.clone(), open.doc.version, open.secrets.clone());
-            // Indexed while the document is held: two refreshes syncing at
-            // once could otherwise leave the older text in the index.
-            let entry = if is_spec_path(&path) {
-                Indexed::Spec(self.ws.upsert_scanned(path, rope, parsed, secrets))
-            } else {
-                Indexed::Iac(self.ws.upsert_iac(path, rope, Some(secrets)))
-            };
-            (entry, version)
+            (path, rope, open.parsed.clone(), open.doc.version, open.secrets.clone())
         };
-        Some((path_entry, version))
+        let entry = if is_spec_path(&path) {
+            Indexed::Spec(self.ws.upsert_scanned(path, text, parsed, secrets))
+        } else {
+            Indexed::Iac(self.ws.upsert_iac(path, text, Some(secrets)))
+        };
+        Some((entry, version))
     }
 
     /// The indexed file at `path`, spec or IaC.
@@ -323,6 +331,10 @@ impl State {
     }
 
     fn to_diagnostics(&self, entry: &Indexed, findings: Vec<Finding>) -> Vec<lsp::Diagnostic> {
+        if findings.is_empty() {
+            // No line index to build (or keep) for a clean file.
+            return Vec::new();
+        }
         let enc = self.enc();
         let related = |p: &Path, f: &mut dyn FnMut(&dyn Lines)| {
             if let Some(e) = self.indexed(p) {
@@ -484,12 +496,20 @@ impl State {
         if self.published.insert(uri.clone(), hash) == Some(hash) {
             return None;
         }
-        Some(Publish { uri, diagnostics, version })
+        Some(Publish { uri, diagnostics, version, hash })
     }
 
-    /// Forgets what was published for `uri` (after clearing it).
-    pub fn forget_published(&self, uri: &Uri) {
-        self.published.remove(uri);
+    /// Whether `p` is still what was last decided for its file. Refreshes
+    /// run concurrently (an edit's, a file event's, the initial one): one
+    /// computed earlier may reach the client after one computed later, and
+    /// must then not be sent.
+    pub fn is_latest(&self, uri: &Uri, hash: u64) -> bool {
+        self.published.get(uri).is_some_and(|h| *h == hash)
+    }
+
+    /// The publish that clears a file's diagnostics (it was deleted).
+    pub fn cleared(&self, uri: &Uri) -> Option<Publish> {
+        self.if_changed(uri.clone(), Vec::new(), None)
     }
 
     /// Every indexed file, specs first.
@@ -964,5 +984,23 @@ mod tests {
         let codes: Vec<String> = s.findings(&entry).into_iter().map(|f| f.code).collect();
         assert_eq!(codes, ["criteria/missing-section", "frontmatter/unterminated", "ref/missing-references"]);
         assert!(s.change(&uri, 6, vec![]).is_err());
+    }
+
+    #[test]
+    fn a_publish_decided_before_a_later_one_is_stale() {
+        let s = State::new();
+        let uri: Uri = "file:///tmp/x/specs/business/a.md".parse().unwrap();
+        let d = |m: &str| lsp::Diagnostic { message: m.into(), ..Default::default() };
+        let older = s.if_changed(uri.clone(), vec![d("old")], None).unwrap();
+        let newer = s.if_changed(uri.clone(), vec![d("new")], None).unwrap();
+        assert!(s.is_latest(&uri, newer.hash));
+        assert!(!s.is_latest(&uri, older.hash), "computed earlier, must not be sent after the newer one");
+        // The same findings for a newer version of an open document are new.
+        let v2 = s.if_changed(uri.clone(), vec![d("new")], Some(2)).unwrap();
+        assert!(s.if_changed(uri.clone(), vec![d("new")], Some(2)).is_none());
+        // A deleted file's clear supersedes everything before it, once.
+        let clear = s.cleared(&uri).unwrap();
+        assert!(!s.is_latest(&uri, v2.hash) && s.is_latest(&uri, clear.hash));
+        assert!(s.cleared(&uri).is_none());
     }
 }
