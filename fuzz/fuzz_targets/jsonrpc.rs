@@ -1,4 +1,4 @@
-//! Arbitrary JSON-RPC traffic into the real server, in memory: after the
+//! Arbitrary JSON-RPC traffic into the real server, in process: after the
 //! handshake, the input is split at NUL bytes into messages, each framed
 //! with its Content-Length (malformed JSON, wrong params and unknown methods
 //! included). The server must then still answer `shutdown`: no panic, no
