@@ -18,6 +18,14 @@ fn fast() -> Value {
     json!({ "debounceMs": 0 })
 }
 
+/// A server on a copy of fixture `name`, its index built.
+fn indexed(name: &str) -> (Lsp, std::path::PathBuf) {
+    let dir = temp_copy(name);
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    (lsp, dir)
+}
+
 /// A server on a copy of fixtures/clean with `text` written to and opened
 /// as `specs/business/probe.md`.
 fn open_probe(text: &str, version: i32) -> (Lsp, String) {
@@ -465,9 +473,7 @@ fn navigation_definition_references_hover_symbols_completion() {
 
 #[test]
 fn rename_ids_and_moved_files_update_the_workspace() {
-    let dir = temp_copy("example");
-    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
-    lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    let (mut lsp, dir) = indexed("example");
     let path = dir.join("specs/functional/search.md");
     let (u, text) = lsp.open(&path, 1);
     let at = pos_of(&text, "FUN-SEARCH", 0);
@@ -513,9 +519,7 @@ fn rename_ids_and_moved_files_update_the_workspace() {
 
 #[test]
 fn code_lenses_and_upstream_propagation() {
-    let dir = temp_copy("clean");
-    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
-    lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    let (mut lsp, dir) = indexed("clean");
     let infra = dir.join("specs/infrastructure/local-service.md");
     let (u, _) = lsp.open(&infra, 1);
     let lenses = lsp.request("textDocument/codeLens", json!({ "textDocument": { "uri": u } }));
@@ -590,9 +594,7 @@ fn a_secret_typed_into_an_open_iac_file_is_flagged_and_cleared_incrementally() {
 
 #[test]
 fn watched_file_events_recheck_the_neighbours() {
-    let dir = temp_copy("clean");
-    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
-    lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    let (mut lsp, dir) = indexed("clean");
     let original = uri(&dir.join("specs/business/uc1-save-links.md"));
     let copy = dir.join("specs/business/copy.md");
     std::fs::copy(dir.join("specs/business/uc1-save-links.md"), &copy).unwrap();
@@ -606,9 +608,7 @@ fn watched_file_events_recheck_the_neighbours() {
 
 #[test]
 fn an_edit_republishes_the_document_and_only_the_neighbours_whose_diagnostics_changed() {
-    let dir = temp_copy("clean");
-    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
-    lsp.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    let (mut lsp, dir) = indexed("clean");
     let path = dir.join("specs/business/uc1-save-links.md");
     let (u, mut text) = lsp.open(&path, 1);
     lsp.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == u.as_str() && p["version"] == 1);
