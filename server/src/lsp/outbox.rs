@@ -11,8 +11,8 @@
 //! Why diagnostics bypass the transport: tower-lsp-server turns each
 //! notification's params into a `serde_json::Value` and then serializes
 //! that again, a third of the server's CPU when a thousand files are
-//! republished. [`Outbox::publish`] serializes once, on the checking thread
-//! that produced the diagnostics. Every publish goes through it, so a
+//! republished. [`Outbox::notify_if`] serializes once, on the checking
+//! thread that produced the diagnostics. Every publish goes through it, so a
 //! file's publishes stay in order; the transport only writes whole frames
 //! (each `poll_write` is taken whole), so frames never interleave.
 //! [`Writer::finish`] drains what is left before the process exits.
@@ -40,7 +40,8 @@ struct Buffer {
 #[derive(Default)]
 struct Shared {
     buffer: Mutex<Buffer>,
-    /// Signalled when there is data to write, and on close.
+    /// Signalled when there is data to write, when the thread has taken it
+    /// (room for waiting senders), and on close or failure.
     changed: Condvar,
 }
 
@@ -121,14 +122,10 @@ pub fn spawn(mut out: impl Write + Send + 'static) -> (Pipe, Outbox, Writer) {
 }
 
 impl Outbox {
-    /// Frames and queues one notification. Waits while the client is
-    /// behind by more than [`HIGH_WATER`] bytes; dropped once output failed.
-    pub fn notify(&self, method: &str, params: &impl serde::Serialize) {
-        self.notify_if(method, params, || true);
-    }
-
-    /// [`Outbox::notify`], unless `still` (asked with the queue held, so no
-    /// other send can come between) says the message is stale.
+    /// Frames and queues one notification, unless `still` (asked with the
+    /// queue held, so no other send can come between) says it is stale.
+    /// Waits while the client is behind by more than [`HIGH_WATER`] bytes;
+    /// dropped once output failed.
     pub fn notify_if(&self, method: &str, params: &impl serde::Serialize, still: impl FnOnce() -> bool) {
         #[derive(serde::Serialize)]
         struct Notification<'a, P> {
@@ -140,7 +137,6 @@ impl Outbox {
         if serde_json::to_writer(&mut body, &Notification { jsonrpc: "2.0", method, params }).is_err() {
             return;
         }
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
         let mut b = self.shared.lock();
         while b.data.len() >= HIGH_WATER && b.failed.is_none() && !b.closed {
             b = self.shared.changed.wait(b).unwrap_or_else(|p| p.into_inner());
@@ -148,7 +144,8 @@ impl Outbox {
         if b.failed.is_some() || b.closed || !still() {
             return;
         }
-        b.data.extend_from_slice(header.as_bytes());
+        // Writing to a Vec cannot fail.
+        let _ = write!(b.data, "Content-Length: {}\r\n\r\n", body.len());
         b.data.extend_from_slice(&body);
         self.shared.changed.notify_all();
     }
@@ -302,7 +299,7 @@ mod tests {
         let (mut pipe, outbox, writer) = spawn(sink.clone());
         let direct = std::thread::spawn(move || {
             for i in 0..500 {
-                outbox.notify("direct", &serde_json::json!({ "n": i, "pad": "x".repeat(i * 7) }));
+                outbox.notify_if("direct", &serde_json::json!({ "n": i, "pad": "x".repeat(i * 7) }), || true);
             }
         });
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
@@ -354,7 +351,7 @@ mod tests {
         let big = "s".repeat(3 << 20);
         let sender = std::thread::spawn(move || {
             for _ in 0..6 {
-                outbox.notify("big", &big);
+                outbox.notify_if("big", &big, || true);
             }
         });
         std::thread::sleep(std::time::Duration::from_millis(300));
@@ -389,7 +386,7 @@ mod tests {
         let big = "s".repeat(3 << 20);
         let sender = std::thread::spawn(move || {
             for _ in 0..6 {
-                outbox.notify("big", &big);
+                outbox.notify_if("big", &big, || true);
             }
         });
         std::thread::sleep(std::time::Duration::from_millis(200));

@@ -127,6 +127,11 @@ impl Backend {
             tokio::task::spawn_blocking(move || publishes.into_iter().for_each(|p| deliver(&outbox, &state, p))).await;
     }
 
+    /// Clears a deleted file's diagnostics.
+    async fn clear(&self, uri: &Uri) {
+        self.publish(self.state.cleared(uri).into_iter().collect()).await;
+    }
+
     /// `window/workDoneProgress/cancel`: the user pressed cancel.
     pub async fn progress_cancel(&self, params: WorkDoneProgressCancelParams) {
         let key = match params.token {
@@ -381,8 +386,7 @@ impl LanguageServer for Backend {
                 let path = path.into_owned();
                 if change.typ == FileChangeType::DELETED {
                     // file_changed sees it gone and re-checks its neighbours.
-                    let clear = self.state.cleared(&change.uri);
-                    self.publish(clear.into_iter().collect()).await;
+                    self.clear(&change.uri).await;
                 }
                 self.file_changed(path).await;
             }
@@ -404,8 +408,7 @@ impl LanguageServer for Backend {
                 let Some(p) = u.to_file_path().map(|p| p.into_owned()) else { continue };
                 if deleted {
                     // file_changed sees it gone and re-checks its neighbours.
-                    let clear = self.state.cleared(&u);
-                    self.publish(clear.into_iter().collect()).await;
+                    self.clear(&u).await;
                 }
                 self.file_changed(p).await;
             }
@@ -417,8 +420,7 @@ impl LanguageServer for Backend {
             let Some(u) = f.uri.parse::<Uri>().ok() else { continue };
             let Some(p) = u.to_file_path().map(|p| p.into_owned()) else { continue };
             // file_changed sees it gone and re-checks its neighbours.
-            let clear = self.state.cleared(&u);
-            self.publish(clear.into_iter().collect()).await;
+            self.clear(&u).await;
             self.file_changed(p).await;
         }
     }

@@ -2,7 +2,7 @@
 //! inside a notification handler before its first `.await` (document edits,
 //! so they apply in arrival order) or on the blocking pool (checks).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -411,7 +411,7 @@ impl State {
             return self.refresh_all();
         }
         let mut out: Vec<Publish> = self.refresh_path(path).into_iter().collect();
-        let mut others = BTreeSet::new();
+        let mut others = HashSet::new();
         for e in before.iter().chain(self.ws.get(path).iter()) {
             others.extend(self.neighbours(e));
         }
