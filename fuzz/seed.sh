@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seeds each fuzz target's corpus (fuzz/corpus/<target>/) from the bundled
-# fixtures, plus the labelled secrets corpus when ../shared (beside the repository) is present.
+# fixtures and the scanner's labelled corpus in the repository; an extra
+# folder of inputs may be named by SMAQIT_FUZZ_EXTRA_SEEDS (never assumed).
 set -euo pipefail
 cd "$(dirname "$0")"
 fixtures=../fixtures
@@ -18,7 +19,7 @@ i=0
 while IFS= read -r -d '' f; do
   i=$((i + 1))
   cp "$f" "corpus/secrets/file-$i"
-done < <(find "$fixtures" ../../shared/corpus/secrets -type f -size -64k -print0 2>/dev/null || true)
+done < <(find "$fixtures" ../crates/secrets/tests/corpus ${SMAQIT_FUZZ_EXTRA_SEEDS:+"$SMAQIT_FUZZ_EXTRA_SEEDS"} -type f -size -64k -print0 2>/dev/null || true)
 
 # jsonrpc: messages separated by NUL bytes, sent after the handshake.
 spec=$(find "$fixtures/example/specs/functional" -name '*.md' | head -1)

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
-use smaqit_ls::checks;
-use smaqit_ls::workspace::Workspace;
+use smaqit_core::checks;
+use smaqit_core::workspace::Workspace;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -6,8 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use smaqit_ls::parse::{parse, reparse};
-use smaqit_ls::text::{Document, floor_char_boundary};
+use smaqit_core::parse::{parse, reparse};
+use smaqit_core::text::{Document, floor_char_boundary};
 
 const FRAGMENTS: [&str; 16] = [
     "",

@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 
 use libfuzzer_sys::fuzz_target;
-use smaqit_ls::actions::transition;
-use smaqit_ls::model::{Spec, Status};
-use smaqit_ls::parse::parse;
+use smaqit_core::actions::transition;
+use smaqit_core::model::{Spec, Status};
+use smaqit_core::parse::parse;
 
 const NOW: &str = "2026-11-26T12:00:00Z";
 
@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(fm.get(key).map(|e| e.raw.trim_matches(['"', '\''])), Some(NOW), "{out:?}");
         }
         let before = spec.doc.frontmatter.as_ref().expect("usable frontmatter");
-        let keep = |f: &smaqit_ls::parse::Frontmatter| -> Vec<(String, String)> {
+        let keep = |f: &smaqit_core::parse::Frontmatter| -> Vec<(String, String)> {
             f.entries
                 .iter()
                 .filter(|e| !changed.contains(&e.key.as_str()))

@@ -1,0 +1,217 @@
+//! Checks: pure functions from the model (and the workspace index) to
+//! [`Finding`]s. One module per family; every code is listed in
+//! [`catalogue::CATALOGUE`] and documented in `docs/diagnostics.md`.
+
+mod boundary;
+pub mod catalogue;
+mod coverage;
+mod criteria;
+pub mod drift;
+mod frontmatter;
+pub mod references;
+pub mod secrets;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Weak};
+
+use dashmap::DashMap;
+
+use crate::model::Spec;
+use crate::text::SourceText;
+use crate::workspace::{FileEntry, IacEntry, Workspace};
+
+pub use catalogue::{CATALOGUE, CodeInfo};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// A location in another file (or this one) that explains a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub path: PathBuf,
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+/// What a check found: the shells turn it into an LSP `Diagnostic` or a line
+/// of `check` output, so the editor and CI always agree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable code, e.g. `frontmatter/unknown-status`.
+    pub code: String,
+    pub severity: Severity,
+    /// Byte range in the file.
+    pub range: Range<usize>,
+    pub message: String,
+    pub related: Vec<Related>,
+    /// Replacement text a quick fix would insert (e.g. a suggested status).
+    pub suggestion: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: &str, severity: Severity, range: Range<usize>, message: impl Into<String>) -> Finding {
+        Finding {
+            code: code.to_owned(),
+            severity,
+            range,
+            message: message.into(),
+            related: Vec::new(),
+            suggestion: None,
+        }
+    }
+
+    pub fn with_related(mut self, related: Related) -> Finding {
+        self.related.push(related);
+        self
+    }
+
+    pub fn with_suggestion(mut self, s: impl Into<String>) -> Finding {
+        self.suggestion = Some(s.into());
+        self
+    }
+}
+
+/// All findings of an indexed spec: the spec checks plus its secrets.
+pub fn check_entry(entry: &FileEntry, ws: &Workspace) -> Vec<Finding> {
+    let out = local_findings(&entry.spec, &entry.text);
+    finish_entry(entry, ws, out)
+}
+
+/// [`check_entry`], with the findings that depend on the file alone taken
+/// from `cache` when this version of the file was checked before: when a
+/// hub spec changes, its referrers only re-run the cross-file checks.
+pub fn check_entry_cached(entry: &Arc<FileEntry>, ws: &Workspace, cache: &LocalCache) -> Vec<Finding> {
+    let out = cache.get_or_compute(entry).to_vec();
+    finish_entry(entry, ws, out)
+}
+
+fn finish_entry(entry: &FileEntry, ws: &Workspace, mut out: Vec<Finding>) -> Vec<Finding> {
+    cross_file_findings(&entry.spec, &entry.text, ws, &mut out);
+    if !entry.secrets.is_empty() {
+        // Not cached: the project allowlist can change under a file.
+        let allow = allowlist_for(&entry.spec.path, ws);
+        secrets::check(&entry.text.as_str(), &entry.secrets, &allow, &mut out);
+    }
+    sort(&mut out);
+    out
+}
+
+/// Findings of each file's last version that depend on nothing else.
+#[derive(Default)]
+pub struct LocalCache {
+    /// The entry is held weakly: compared by identity, never kept alive.
+    map: DashMap<PathBuf, (Weak<FileEntry>, Arc<[Finding]>)>,
+}
+
+impl LocalCache {
+    fn get_or_compute(&self, entry: &Arc<FileEntry>) -> Arc<[Finding]> {
+        let path = &entry.spec.path;
+        if let Some(hit) = self.map.get(path)
+            && hit.0.as_ptr() == Arc::as_ptr(entry)
+        {
+            return hit.1.clone();
+        }
+        let found: Arc<[Finding]> = local_findings(&entry.spec, &entry.text).into();
+        self.map.insert(path.clone(), (Arc::downgrade(entry), found.clone()));
+        found
+    }
+
+    /// Drops what is kept for a file that left the index.
+    pub fn forget(&self, path: &Path) {
+        self.map.remove(path);
+    }
+}
+
+/// All findings of an indexed IaC/config file.
+pub fn check_iac(entry: &IacEntry, ws: &Workspace) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if entry.path.ends_with(crate::project::environments::ENVIRONMENTS_FILE)
+        && let Err(e) = crate::project::environments::parse(&entry.text.as_str())
+    {
+        out.push(Finding::new(
+            "deploy/environments",
+            Severity::Error,
+            e.range,
+            format!("environments file: {}", e.message),
+        ));
+    }
+    drift::check_iac(entry, ws, &mut out);
+    if !entry.secrets.is_empty() {
+        let allow = allowlist_for(&entry.path, ws);
+        out.extend(secrets::check_file(&entry.path, &entry.text.as_str(), &entry.secrets, &allow));
+    }
+    sort(&mut out);
+    out
+}
+
+fn allowlist_for(path: &Path, ws: &Workspace) -> std::sync::Arc<std::collections::HashSet<String>> {
+    match crate::project::find_root(path) {
+        Some(root) => ws.allowlist(&root),
+        None => Default::default(),
+    }
+}
+
+fn sort(out: &mut [Finding]) {
+    out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then_with(|| a.code.cmp(&b.code)));
+}
+
+/// Findings that depend on the file alone.
+fn local_findings(spec: &Spec, text: &SourceText) -> Vec<Finding> {
+    let mut out = Vec::new();
+    frontmatter::check(spec, &mut out);
+    criteria::check_local(spec, &mut out);
+    references::missing_section(spec, &mut out);
+    references::orphan_foundation(spec, text, &mut out);
+    boundary::check(spec, text, &mut out);
+    out
+}
+
+/// Findings that depend on other files, through the index.
+fn cross_file_findings(spec: &Spec, text: &SourceText, ws: &Workspace, out: &mut Vec<Finding>) {
+    criteria::duplicates(spec, ws, out);
+    references::check(spec, ws, out);
+    drift::check(spec, text, ws, out);
+    coverage::check(spec, ws, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_local_findings_follow_the_file_and_match_a_full_check() {
+        let ws = Workspace::new();
+        let path = PathBuf::from("/p/specs/stack/a.md");
+        let v1 = "---\nid: STK-A\nstatus: draft\ncreated: 2025-01-01T00:00:00Z\n---\n# STK-A: a\n\n## Acceptance Criteria\n- [ ] STK-A-001: x\n";
+        let v2 = "---\nid: STK-A\nstatus: wrong\n---\n# STK-A: a\n";
+        let cache = LocalCache::default();
+        let e1 = ws.upsert_text(path.clone(), v1.into());
+        assert_eq!(check_entry_cached(&e1, &ws, &cache), check_entry(&e1, &ws));
+        // Same version: served from the cache, same answer.
+        assert_eq!(check_entry_cached(&e1, &ws, &cache), check_entry(&e1, &ws));
+        // A new version is never answered with the old one's findings.
+        let e2 = ws.upsert_text(path.clone(), v2.into());
+        let got = check_entry_cached(&e2, &ws, &cache);
+        assert_eq!(got, check_entry(&e2, &ws));
+        assert!(got.iter().any(|f| f.code == "frontmatter/unknown-status"), "{got:?}");
+        cache.forget(&path);
+        assert!(cache.map.is_empty());
+    }
+}

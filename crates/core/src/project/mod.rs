@@ -1,0 +1,9 @@
+//! A smaqit project on disk: where its root is (the nearest folder holding
+//! `.smaqit/`), its environments file, and `plan` — which specs a phase
+//! still has to process, as the smaqit CLI computes it.
+
+pub mod environments;
+pub mod plan;
+mod root;
+
+pub use root::find_root;
