@@ -39,6 +39,7 @@ mod mask;
 mod prefilter;
 
 use detectors::{Ctx, Line, Raw, RuleSpec};
+pub use detectors::{DETECTORS, Detector};
 use prefilter::{Action, Prefilter};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -57,6 +58,8 @@ pub struct SecretFinding {
     pub range: Range<usize>,
     /// Stable kebab-case detector id, e.g. `aws-access-key`, `generic-password`.
     pub detector: &'static str,
+    /// The diagnostic code, `secret/<detector>`.
+    pub code: &'static str,
     /// Human description, e.g. "AWS access key ID".
     pub description: &'static str,
     /// The assignment key, when there is one (`DB_PASSWORD`, `stripe_api_key`).
@@ -317,7 +320,8 @@ fn finish(ctx: &Ctx, mut raws: Vec<Raw>, keep: Range<usize>) -> Vec<SecretFindin
         out.push(SecretFinding {
             range: r.range,
             detector: r.det.id,
-            description: r.det.desc,
+            description: r.det.description,
+            code: r.det.code,
             key_name: r.key,
             masked: mask::mask(value, r.det.prefix),
         });

@@ -84,6 +84,7 @@ mod tests {
         SecretFinding {
             range: 0..1,
             detector: det,
+            code: "secret/test",
             description: "",
             key_name: key.map(str::to_string),
             masked: String::new(),

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::{Finding, Severity};
+use super::{Finding, code};
 use crate::model::{Layer, Spec};
 use crate::text::SourceText;
 
@@ -84,8 +84,8 @@ fn words(list: &[&str]) -> AhoCorasick {
 
 pub fn check(spec: &Spec, text: &SourceText, out: &mut Vec<Finding>) {
     let (matcher, list, code, what) = match spec.layer {
-        Some(Layer::Business) => (&*TECH, TECHNOLOGIES, "boundary/business-technology", "a technology"),
-        Some(Layer::Stack) => (&*HOST, HOSTING, "boundary/stack-hosting", "hosting or a cloud provider"),
+        Some(Layer::Business) => (&*TECH, TECHNOLOGIES, code::BOUNDARY_BUSINESS_TECHNOLOGY, "a technology"),
+        Some(Layer::Stack) => (&*HOST, HOSTING, code::BOUNDARY_STACK_HOSTING, "hosting or a cloud provider"),
         _ => return,
     };
     let text = text.as_str();
@@ -113,7 +113,7 @@ pub fn check(spec: &Spec, text: &SourceText, out: &mut Vec<Finding>) {
                 "Stack specs pick technologies, not where they run: `{word}` names {what} (that belongs in Infrastructure)"
             ),
         };
-        out.push(Finding::new(code, Severity::Hint, start..end, message));
+        out.push(Finding::new(code, start..end, message));
     }
 }
 

@@ -1,71 +1,96 @@
 //! Every diagnostic code smaqit-ls emits, with its default severity and a
-//! one-line summary. `docs/diagnostics.md` documents each one; a test keeps
-//! the two in step.
+//! one-line summary: the one place a code and its severity are written.
+//! Checks name a code by its constant (`code::REF_UNKNOWN_ID`), never by a
+//! string; the hardcoded-secret codes come from the scanner's detector list.
+//! `docs/diagnostics.md` documents each one; a test keeps the two in step.
 
 use super::Severity;
 
-pub struct CodeInfo {
-    pub code: &'static str,
+/// A diagnostic code and its default severity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Code {
+    pub id: &'static str,
     pub severity: Severity,
     pub summary: &'static str,
 }
 
-const fn c(code: &'static str, severity: Severity, summary: &'static str) -> CodeInfo {
-    CodeInfo { code, severity, summary }
+impl Code {
+    /// The family: the part before the slash (`ref`, `secret`, …).
+    pub fn family(&self) -> &'static str {
+        family(self.id)
+    }
+
+    /// The code of the scanner's detector.
+    pub fn secret(detector: &smaqit_secrets::Detector) -> Code {
+        Code { id: detector.code, severity: Severity::Error, summary: detector.description }
+    }
+
+    /// The code of a hardcoded-secret finding.
+    pub fn secret_of(f: &smaqit_secrets::SecretFinding) -> Code {
+        Code { id: f.code, severity: Severity::Error, summary: f.description }
+    }
 }
 
-use Severity::*;
+/// The family of a code id: the part before the slash.
+pub fn family(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(f, _)| f)
+}
 
-pub const CATALOGUE: &[CodeInfo] = &[
-    c("frontmatter/missing", Error, "The spec has no YAML frontmatter."),
-    c("frontmatter/unterminated", Error, "The opening `---` fence is never closed."),
-    c("frontmatter/yaml-syntax", Error, "The frontmatter is not valid YAML."),
-    c("frontmatter/missing-id", Error, "The frontmatter has no `id`."),
-    c("frontmatter/missing-status", Error, "The frontmatter has no `status`."),
-    c("frontmatter/missing-created", Error, "The frontmatter has no `created` timestamp."),
-    c("frontmatter/malformed-id", Error, "The `id` is not of the form `<PREFIX>-<CONCEPT>`."),
-    c("frontmatter/unknown-status", Error, "The `status` is not one of the six lifecycle values."),
-    c("frontmatter/id-layer-mismatch", Error, "The ID prefix does not match the layer folder."),
-    c("frontmatter/missing-timestamp", Warning, "The status has no matching timestamp."),
-    c("frontmatter/malformed-timestamp", Error, "A timestamp is neither RFC 3339 nor a date."),
-    c("frontmatter/template-leftover", Error, "A template placeholder was left in the spec."),
-    c("criteria/open-in-done-spec", Warning, "An open criterion in a spec whose status claims the work is done."),
-    c("criteria/open", Hint, "An open criterion in a draft spec."),
-    c("criteria/failed", Warning, "A criterion is marked failed `[!]`."),
-    c("criteria/duplicate-id", Error, "A criterion ID is defined more than once in the workspace."),
-    c("criteria/id-mismatch", Warning, "A criterion ID does not start with its spec's ID."),
-    c("criteria/missing-section", Warning, "The spec has no `## Acceptance Criteria` section."),
-    c("ref/broken-target", Error, "A reference link points at a file that does not exist."),
-    c("ref/label-mismatch", Error, "A reference link's label is not the target spec's ID."),
-    c("ref/unknown-id", Warning, "An ID is defined by no spec or criterion."),
-    c("spec/duplicate-id", Error, "Two spec files share one ID."),
-    c(
-        "ref/forbidden-direction",
-        Error,
-        "A reference points downstream, out of Business, or sideways outside Foundation Reference.",
-    ),
-    c("ref/deprecated-target", Warning, "An active spec references a deprecated spec."),
-    c("lifecycle/ahead-of-upstream", Warning, "A spec claims more progress than an upstream spec it builds on."),
-    c("ref/missing-references", Warning, "A non-Business spec has no `## References` section."),
-    c(
-        "ref/orphan-foundation",
-        Warning,
-        "A non-Business spec's `## References` names no upstream spec and gives no justification.",
-    ),
-    c("coverage/gap", Warning, "A testable Functional criterion is mapped by no Coverage spec."),
-    c("coverage/gap-summary", Info, "The unmapped criteria of the Functional specs a Coverage spec references."),
-    c("coverage/unknown-id", Warning, "A Coverage Map row names an ID that does not exist."),
-    c("coverage/summary-mismatch", Warning, "A Coverage Summary row disagrees with the map."),
-    c("boundary/business-technology", Hint, "A Business spec names a technology."),
-    c("boundary/stack-hosting", Hint, "A Stack spec names hosting or a cloud provider."),
-    c("drift/version", Error, "An IaC file uses a runtime or service version that contradicts the Stack's pin."),
-    c("deploy/environments", Error, "`.smaqit/environments.toml` is malformed."),
-    c("workspace/file-too-large", Warning, "A file was skipped because it is larger than the size limit."),
-    c("workspace/unreadable", Warning, "A file could not be read (permissions or invalid UTF-8)."),
-];
+macro_rules! catalogue {
+    ($($name:ident = $id:literal, $severity:ident, $summary:literal;)*) => {
+        $(pub const $name: Code = Code { id: $id, severity: Severity::$severity, summary: $summary };)*
+        /// Every code but the per-detector `secret/…` ones (see [`all`]).
+        pub const CATALOGUE: &[Code] = &[$($name),*];
+    };
+}
 
-pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    CATALOGUE.iter().find(|c| c.code == code)
+catalogue! {
+    FRONTMATTER_MISSING = "frontmatter/missing", Error, "The spec has no YAML frontmatter.";
+    FRONTMATTER_UNTERMINATED = "frontmatter/unterminated", Error, "The opening `---` fence is never closed.";
+    FRONTMATTER_YAML_SYNTAX = "frontmatter/yaml-syntax", Error, "The frontmatter is not valid YAML.";
+    FRONTMATTER_MISSING_ID = "frontmatter/missing-id", Error, "The frontmatter has no `id`.";
+    FRONTMATTER_MISSING_STATUS = "frontmatter/missing-status", Error, "The frontmatter has no `status`.";
+    FRONTMATTER_MISSING_CREATED = "frontmatter/missing-created", Error, "The frontmatter has no `created` timestamp.";
+    FRONTMATTER_MALFORMED_ID = "frontmatter/malformed-id", Error, "The `id` is not of the form `<PREFIX>-<CONCEPT>`.";
+    FRONTMATTER_UNKNOWN_STATUS = "frontmatter/unknown-status", Error, "The `status` is not one of the six lifecycle values.";
+    FRONTMATTER_ID_LAYER_MISMATCH = "frontmatter/id-layer-mismatch", Error, "The ID prefix does not match the layer folder.";
+    FRONTMATTER_MISSING_TIMESTAMP = "frontmatter/missing-timestamp", Warning, "The status has no matching timestamp.";
+    FRONTMATTER_MALFORMED_TIMESTAMP = "frontmatter/malformed-timestamp", Error, "A timestamp is neither RFC 3339 nor a date.";
+    FRONTMATTER_TEMPLATE_LEFTOVER = "frontmatter/template-leftover", Error, "A template placeholder was left in the spec.";
+    CRITERIA_OPEN_IN_DONE_SPEC = "criteria/open-in-done-spec", Warning, "An open criterion in a spec whose status claims the work is done.";
+    CRITERIA_OPEN = "criteria/open", Hint, "An open criterion in a draft spec.";
+    CRITERIA_FAILED = "criteria/failed", Warning, "A criterion is marked failed `[!]`.";
+    CRITERIA_DUPLICATE_ID = "criteria/duplicate-id", Error, "A criterion ID is defined more than once in the workspace.";
+    CRITERIA_ID_MISMATCH = "criteria/id-mismatch", Warning, "A criterion ID does not start with its spec's ID.";
+    CRITERIA_MISSING_SECTION = "criteria/missing-section", Warning, "The spec has no `## Acceptance Criteria` section.";
+    REF_BROKEN_TARGET = "ref/broken-target", Error, "A reference link points at a file that does not exist.";
+    REF_LABEL_MISMATCH = "ref/label-mismatch", Error, "A reference link's label is not the target spec's ID.";
+    REF_UNKNOWN_ID = "ref/unknown-id", Warning, "An ID is defined by no spec or criterion.";
+    SPEC_DUPLICATE_ID = "spec/duplicate-id", Error, "Two spec files share one ID.";
+    REF_FORBIDDEN_DIRECTION = "ref/forbidden-direction", Error, "A reference points downstream, out of Business, or sideways outside Foundation Reference.";
+    REF_DEPRECATED_TARGET = "ref/deprecated-target", Warning, "An active spec references a deprecated spec.";
+    LIFECYCLE_AHEAD_OF_UPSTREAM = "lifecycle/ahead-of-upstream", Warning, "A spec claims more progress than an upstream spec it builds on.";
+    REF_MISSING_REFERENCES = "ref/missing-references", Warning, "A non-Business spec has no `## References` section.";
+    REF_ORPHAN_FOUNDATION = "ref/orphan-foundation", Warning, "A non-Business spec's `## References` names no upstream spec and gives no justification.";
+    COVERAGE_GAP = "coverage/gap", Warning, "A testable Functional criterion is mapped by no Coverage spec.";
+    COVERAGE_GAP_SUMMARY = "coverage/gap-summary", Info, "The unmapped criteria of the Functional specs a Coverage spec references.";
+    COVERAGE_UNKNOWN_ID = "coverage/unknown-id", Warning, "A Coverage Map row names an ID that does not exist.";
+    COVERAGE_SUMMARY_MISMATCH = "coverage/summary-mismatch", Warning, "A Coverage Summary row disagrees with the map.";
+    BOUNDARY_BUSINESS_TECHNOLOGY = "boundary/business-technology", Hint, "A Business spec names a technology.";
+    BOUNDARY_STACK_HOSTING = "boundary/stack-hosting", Hint, "A Stack spec names hosting or a cloud provider.";
+    DRIFT_VERSION = "drift/version", Error, "An IaC file uses a runtime or service version that contradicts the Stack's pin.";
+    DEPLOY_ENVIRONMENTS = "deploy/environments", Error, "`.smaqit/environments.toml` is malformed.";
+    WORKSPACE_FILE_TOO_LARGE = "workspace/file-too-large", Warning, "A file was skipped because it is larger than the size limit.";
+    WORKSPACE_UNREADABLE = "workspace/unreadable", Warning, "A file could not be read (permissions or invalid UTF-8).";
+}
+
+/// Every code, the secret detectors' included.
+pub fn all() -> impl Iterator<Item = Code> {
+    CATALOGUE.iter().copied().chain(smaqit_secrets::DETECTORS.iter().map(|d| Code::secret(d)))
+}
+
+pub fn lookup(id: &str) -> Option<Code> {
+    all().find(|c| c.id == id)
 }
 
 /// Anchor of a code in `docs/diagnostics.md`, for `codeDescription` links.
@@ -85,12 +110,12 @@ mod tests {
     fn every_code_is_documented_once() {
         let docs = include_str!("../../../../docs/diagnostics.md");
         for c in CATALOGUE {
-            let heading = format!("### {}\n", c.code);
+            let heading = format!("### {}\n", c.id);
             assert_eq!(docs.matches(&heading).count(), 1, "docs/diagnostics.md needs exactly one `{}`", heading.trim());
         }
-        let mut codes: Vec<_> = CATALOGUE.iter().map(|c| c.code).collect();
+        let mut codes: Vec<_> = all().map(|c| c.id).collect();
         codes.sort();
         codes.dedup();
-        assert_eq!(codes.len(), CATALOGUE.len(), "duplicate code in the catalogue");
+        assert_eq!(codes.len(), all().count(), "duplicate code in the catalogue");
     }
 }

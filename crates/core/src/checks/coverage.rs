@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use super::{Finding, Related, Severity};
+use super::{Finding, Related, code};
 use crate::model::{Layer, Spec};
 use crate::workspace::Workspace;
 
@@ -33,8 +33,7 @@ fn gaps_at_criteria(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     for c in spec.criteria().filter(|c| !c.untestable) {
         if !is_mapped(&c.id, ws) {
             out.push(Finding::new(
-                "coverage/gap",
-                Severity::Warning,
+                code::COVERAGE_GAP,
                 c.id_range,
                 format!("testable criterion {} is not mapped by any Coverage spec", c.id),
             ));
@@ -70,8 +69,7 @@ fn unknown_requirements(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
             continue;
         }
         let mut f = Finding::new(
-            "coverage/unknown-id",
-            Severity::Warning,
+            code::COVERAGE_UNKNOWN_ID,
             range,
             format!("the Coverage Map names {id}, which no upstream spec defines"),
         );
@@ -143,8 +141,7 @@ fn summary(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
             let start = row.first().map_or(t.range.start, |c| c.range.start);
             let end = row.last().map_or(t.range.end, |c| c.range.end);
             let mut f = Finding::new(
-                "coverage/summary-mismatch",
-                Severity::Warning,
+                code::COVERAGE_SUMMARY_MISMATCH,
                 start..end,
                 format!(
                     "the {layer} summary disagrees with the map and the referenced specs: expected {}",
@@ -176,8 +173,7 @@ fn gap_summary(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     }
     let range = spec.doc.title().map_or(0..0, |h| h.range);
     out.push(Finding::new(
-        "coverage/gap-summary",
-        Severity::Info,
+        code::COVERAGE_GAP_SUMMARY,
         range,
         format!(
             "{} testable criteria of the referenced Functional specs are not mapped: {}",

@@ -1,4 +1,4 @@
-use super::{Finding, Related, Severity};
+use super::{Finding, Related, code};
 use crate::ids;
 use crate::model::Spec;
 use crate::parse::CriterionState;
@@ -11,12 +11,7 @@ pub fn check_local(spec: &Spec, out: &mut Vec<Finding>) {
         spec.doc.has_heading(|h| h.level <= 2 && h.text.to_ascii_lowercase().starts_with("acceptance criteria"));
     if !has_section {
         let range = spec.doc.title().map_or(0..0, |h| h.range);
-        out.push(Finding::new(
-            "criteria/missing-section",
-            Severity::Warning,
-            range,
-            "spec has no `## Acceptance Criteria` section",
-        ));
+        out.push(Finding::new(code::CRITERIA_MISSING_SECTION, range, "spec has no `## Acceptance Criteria` section"));
     }
     // A broken spec counts as a draft, as the smaqit CLI treats it.
     let status = spec.effective_status();
@@ -25,14 +20,12 @@ pub fn check_local(spec: &Spec, out: &mut Vec<Finding>) {
         match c.state {
             CriterionState::Open if !c.untestable => match status {
                 Some(s) if s.claims_done() => out.push(Finding::new(
-                    "criteria/open-in-done-spec",
-                    Severity::Warning,
+                    code::CRITERIA_OPEN_IN_DONE_SPEC,
                     c.id_range.clone(),
                     format!("criterion {} is not satisfied, but the spec's status is `{s}`", c.id),
                 )),
                 Some(crate::model::Status::Draft) => out.push(Finding::new(
-                    "criteria/open",
-                    Severity::Hint,
+                    code::CRITERIA_OPEN,
                     c.id_range.clone(),
                     format!("criterion {} is open", c.id),
                 )),
@@ -41,8 +34,7 @@ pub fn check_local(spec: &Spec, out: &mut Vec<Finding>) {
             CriterionState::Failed => {
                 let note = c.note.as_deref().map_or(String::new(), |n| format!(": {n}"));
                 out.push(Finding::new(
-                    "criteria/failed",
-                    Severity::Warning,
+                    code::CRITERIA_FAILED,
                     c.id_range.clone(),
                     format!("criterion {} is marked failed{note}", c.id),
                 ));
@@ -53,8 +45,7 @@ pub fn check_local(spec: &Spec, out: &mut Vec<Finding>) {
             && owner != spec_id
         {
             out.push(Finding::new(
-                "criteria/id-mismatch",
-                Severity::Warning,
+                code::CRITERIA_ID_MISMATCH,
                 c.id_range.clone(),
                 format!("criterion {} does not belong to spec {spec_id} (expected {spec_id}-NNN)", c.id),
             ));
@@ -77,8 +68,7 @@ pub fn duplicates(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
                 .filter(|(p, r)| !(p == &spec.path && *r == c.id_range))
                 .collect();
             let mut f = Finding::new(
-                "criteria/duplicate-id",
-                Severity::Error,
+                code::CRITERIA_DUPLICATE_ID,
                 c.id_range.clone(),
                 format!("criterion ID {} is defined more than once; IDs are never reused", c.id),
             );

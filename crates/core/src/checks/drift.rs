@@ -7,13 +7,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Finding, Related, Severity};
+use super::{Finding, Related, code};
 use crate::model::{Layer, Spec, Status};
 use crate::text::SourceText;
 use crate::workspace::facts::{self, Pin, StackPin, versions_agree};
 use crate::workspace::{IacEntry, Workspace};
 
-const CODE: &str = "drift/version";
 /// Related locations listed per finding, at most.
 const MAX_RELATED: usize = 5;
 
@@ -113,7 +112,7 @@ fn report_uses(path: &Path, pins: &[Pin], root: &Path, ws: &Workspace, out: &mut
         let against = contradicted(u, &choices);
         let Some(first) = against.first() else { continue };
         let mut f =
-            Finding::new(CODE, Severity::Error, u.range.clone(), message(root, first, path, u, against.len() - 1));
+            Finding::new(code::DRIFT_VERSION, u.range.clone(), message(root, first, path, u, against.len() - 1));
         for c in against.iter().take(MAX_RELATED) {
             f = f.with_related(Related {
                 path: c.path.clone(),
@@ -164,8 +163,7 @@ fn stack_side(spec: &Spec, root: &Path, text: &str, ws: &Workspace, out: &mut Ve
             .collect();
         let Some(first) = bad.first() else { continue };
         let mut f = Finding::new(
-            CODE,
-            Severity::Error,
+            code::DRIFT_VERSION,
             c.pin.range.clone(),
             message(root, c, &first.path, &first.pin, bad.len() - 1),
         );
@@ -258,7 +256,7 @@ mod tests {
         let iac = findings(&ws, &docker);
         assert_eq!(iac.len(), 1, "{iac:?}");
         assert_eq!(&dtext[iac[0].range.clone()], "node:20-alpine");
-        assert_eq!(iac[0].severity, Severity::Error);
+        assert_eq!(iac[0].severity, crate::checks::Severity::Error);
         assert_eq!(iac[0].message, "STK-BACKEND pins Node.js 22; deploy/Dockerfile uses node:20-alpine");
         assert_eq!(iac[0].related[0].path, spec);
         assert_eq!(&text[iac[0].related[0].range.clone()], "22");

@@ -1,4 +1,4 @@
-use super::{Finding, Severity};
+use super::{Finding, code};
 use crate::ids;
 use crate::model::{Layer, Spec, Status, timestamp};
 use crate::parse::FmValue;
@@ -9,8 +9,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
     let doc = &spec.doc;
     for r in doc.placeholders() {
         out.push(Finding::new(
-            "frontmatter/template-leftover",
-            Severity::Error,
+            code::FRONTMATTER_TEMPLATE_LEFTOVER,
             r,
             "template placeholder left in the spec; replace it with real content",
         ));
@@ -18,8 +17,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
     let Some(fm) = &doc.frontmatter else {
         let end = first_line_len(spec);
         out.push(Finding::new(
-            "frontmatter/missing",
-            Severity::Error,
+            code::FRONTMATTER_MISSING,
             0..end,
             "spec has no frontmatter; the smaqit CLI treats it as a draft with id UNKNOWN",
         ));
@@ -28,8 +26,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
     let open_fence = 0..fm.range.end.min(3);
     if !fm.terminated {
         out.push(Finding::new(
-            "frontmatter/unterminated",
-            Severity::Error,
+            code::FRONTMATTER_UNTERMINATED,
             open_fence,
             "frontmatter is never closed: add a line `---` after it",
         ));
@@ -37,23 +34,22 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
     }
     if let Some(err) = &fm.error {
         out.push(Finding::new(
-            "frontmatter/yaml-syntax",
-            Severity::Error,
+            code::FRONTMATTER_YAML_SYNTAX,
             err.offset..err.offset,
             format!("invalid YAML in frontmatter: {}", err.message),
         ));
         return;
     }
     let required = [
-        ("id", "frontmatter/missing-id"),
-        ("status", "frontmatter/missing-status"),
-        ("created", "frontmatter/missing-created"),
+        ("id", code::FRONTMATTER_MISSING_ID),
+        ("status", code::FRONTMATTER_MISSING_STATUS),
+        ("created", code::FRONTMATTER_MISSING_CREATED),
     ];
     for (key, code) in required {
         let missing = fm.get(key).is_none_or(|e| matches!(e.value, FmValue::Empty));
         if missing {
             let range = fm.get(key).map_or(open_fence.clone(), |e| e.key_range.clone());
-            out.push(Finding::new(code, Severity::Error, range, format!("frontmatter has no `{key}`")));
+            out.push(Finding::new(code, range, format!("frontmatter has no `{key}`")));
         }
     }
     // Without an id the CLI treats the spec as UNKNOWN; further findings
@@ -65,8 +61,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
         let raw = e.raw.as_str();
         if raw.contains("[PLACEHOLDER]") || raw.contains("[TIMESTAMP]") {
             out.push(Finding::new(
-                "frontmatter/template-leftover",
-                Severity::Error,
+                code::FRONTMATTER_TEMPLATE_LEFTOVER,
                 e.value_range.clone(),
                 format!("`{}` still holds the template placeholder {}", e.key, raw.trim()),
             ));
@@ -74,8 +69,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
             let ok = e.value.as_str().is_some_and(timestamp::is_valid) || matches!(e.value, FmValue::Empty);
             if !ok {
                 out.push(Finding::new(
-                    "frontmatter/malformed-timestamp",
-                    Severity::Error,
+                    code::FRONTMATTER_MALFORMED_TIMESTAMP,
                     e.value_range.clone(),
                     format!("`{}` is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SSZ) or a date", e.key),
                 ));
@@ -86,10 +80,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
         && let Some(id) = e.value.as_str().map(str::trim).filter(|s| !s.is_empty())
     {
         if !ids::is_spec_id(id) {
-            out.push(Finding::new(
-                    "frontmatter/malformed-id",
-                    Severity::Error,
-                    e.value_range.clone(),
+            out.push(Finding::new(code::FRONTMATTER_MALFORMED_ID, e.value_range.clone(),
                     format!("`{id}` is not a spec ID of the form <PREFIX>-<CONCEPT> (BUS, FUN, STK, INF or COV, then upper-case words)"),
                 ));
         } else if let (Some(layer), Some(id_layer)) = (spec.layer, Layer::of_id(id))
@@ -97,8 +88,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
         {
             out.push(
                 Finding::new(
-                    "frontmatter/id-layer-mismatch",
-                    Severity::Error,
+                    code::FRONTMATTER_ID_LAYER_MISMATCH,
                     e.value_range.clone(),
                     format!(
                         "`{id}` is a {id_layer} ID but the spec is in specs/{}/ (expected the prefix {}-)",
@@ -118,8 +108,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
                         && fm.get(key).is_none()
                     {
                         out.push(Finding::new(
-                            "frontmatter/missing-timestamp",
-                            Severity::Warning,
+                            code::FRONTMATTER_MISSING_TIMESTAMP,
                             e.value_range.clone(),
                             format!("status `{status}` has no `{key}:` timestamp"),
                         ));
@@ -127,8 +116,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
                 }
                 None => {
                     let mut f = Finding::new(
-                        "frontmatter/unknown-status",
-                        Severity::Error,
+                        code::FRONTMATTER_UNKNOWN_STATUS,
                         e.value_range.clone(),
                         format!(
                             "unknown status `{text}`: the smaqit CLI silently drops this spec from `plan` (valid: draft, implemented, deployed, validated, failed, deprecated)"
@@ -143,8 +131,7 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
             }
         } else if matches!(e.value, FmValue::Compound) {
             out.push(Finding::new(
-                "frontmatter/unknown-status",
-                Severity::Error,
+                code::FRONTMATTER_UNKNOWN_STATUS,
                 e.value_range.clone(),
                 "status must be a single value (draft, implemented, deployed, validated, failed, deprecated)",
             ));

@@ -7,11 +7,11 @@ pub mod catalogue;
 mod coverage;
 mod criteria;
 pub mod drift;
+mod finding;
 mod frontmatter;
 pub mod references;
 pub mod secrets;
 
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Weak};
 
@@ -21,72 +21,11 @@ use crate::model::Spec;
 use crate::text::SourceText;
 use crate::workspace::{FileEntry, IacEntry, Workspace};
 
-pub use catalogue::{CATALOGUE, CodeInfo};
+pub use catalogue::{CATALOGUE, Code};
+pub use finding::{Finding, Related, Severity};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    Hint,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::Hint => "hint",
-        }
-    }
-}
-
-/// A location in another file (or this one) that explains a finding.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Related {
-    pub path: PathBuf,
-    pub range: Range<usize>,
-    pub message: String,
-}
-
-/// What a check found: the shells turn it into an LSP `Diagnostic` or a line
-/// of `check` output, so the editor and CI always agree.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    /// Stable code, e.g. `frontmatter/unknown-status`.
-    pub code: String,
-    pub severity: Severity,
-    /// Byte range in the file.
-    pub range: Range<usize>,
-    pub message: String,
-    pub related: Vec<Related>,
-    /// Replacement text a quick fix would insert (e.g. a suggested status).
-    pub suggestion: Option<String>,
-}
-
-impl Finding {
-    pub fn new(code: &str, severity: Severity, range: Range<usize>, message: impl Into<String>) -> Finding {
-        Finding {
-            code: code.to_owned(),
-            severity,
-            range,
-            message: message.into(),
-            related: Vec::new(),
-            suggestion: None,
-        }
-    }
-
-    pub fn with_related(mut self, related: Related) -> Finding {
-        self.related.push(related);
-        self
-    }
-
-    pub fn with_suggestion(mut self, s: impl Into<String>) -> Finding {
-        self.suggestion = Some(s.into());
-        self
-    }
-}
+/// The codes, by name: `code::REF_UNKNOWN_ID`.
+pub use catalogue as code;
 
 /// All findings of an indexed spec: the spec checks plus its secrets.
 pub fn check_entry(entry: &FileEntry, ws: &Workspace) -> Vec<Finding> {
@@ -139,18 +78,25 @@ impl LocalCache {
     }
 }
 
+/// The finding on a file the index had to skip (too large, unreadable);
+/// None for one skipped without a word (binary content).
+pub fn skipped(why: &crate::workspace::WalkError) -> Option<Finding> {
+    use crate::workspace::WalkError;
+    let c = match why {
+        WalkError::TooLarge { .. } => code::WORKSPACE_FILE_TOO_LARGE,
+        WalkError::Unreadable(_) => code::WORKSPACE_UNREADABLE,
+        WalkError::Binary => return None,
+    };
+    Some(Finding::new(c, 0..0, why.describe()?))
+}
+
 /// All findings of an indexed IaC/config file.
 pub fn check_iac(entry: &IacEntry, ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     if entry.path.ends_with(crate::project::environments::ENVIRONMENTS_FILE)
         && let Err(e) = crate::project::environments::parse(&entry.text.as_str())
     {
-        out.push(Finding::new(
-            "deploy/environments",
-            Severity::Error,
-            e.range,
-            format!("environments file: {}", e.message),
-        ));
+        out.push(Finding::new(code::DEPLOY_ENVIRONMENTS, e.range, format!("environments file: {}", e.message)));
     }
     drift::check_iac(entry, ws, &mut out);
     if !entry.secrets.is_empty() {

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Finding, Related, Severity};
+use super::{Finding, Related, code};
 use crate::ids;
 use crate::model::{Layer, Spec, Status};
 use crate::parse::Link;
@@ -26,8 +26,7 @@ pub fn missing_section(spec: &Spec, out: &mut Vec<Finding>) {
     if layer != Layer::Business && !spec.doc.has_heading(|h| h.level == 2 && is_references(&h.text)) {
         let range = spec.doc.title().map_or(0..0, |h| h.range);
         out.push(Finding::new(
-            "ref/missing-references",
-            Severity::Warning,
+            code::REF_MISSING_REFERENCES,
             range,
             format!("{layer} spec has no `## References` section naming the upstream specs it builds on"),
         ));
@@ -114,8 +113,7 @@ pub fn orphan_foundation(spec: &Spec, text: &SourceText, out: &mut Vec<Finding>)
         "names no spec"
     };
     out.push(Finding::new(
-        "ref/orphan-foundation",
-        Severity::Warning,
+        code::REF_ORPHAN_FOUNDATION,
         heading.absolute(first.start).range,
         format!(
             "orphaned foundation: `## References` {what} of an upstream layer ({}); reference what this {layer} spec \
@@ -168,8 +166,7 @@ fn check_link(
         target_entry = ws.get(path);
         if target_entry.is_none() && !path.exists() {
             let mut f = Finding::new(
-                "ref/broken-target",
-                Severity::Error,
+                code::REF_BROKEN_TARGET,
                 link.target_range.clone(),
                 format!("link target `{target}` does not exist"),
             );
@@ -192,8 +189,7 @@ fn check_link(
         let related = id_related(t, &format!("{} is defined here", tid));
         out.push(
             Finding::new(
-                "ref/label-mismatch",
-                Severity::Error,
+                code::REF_LABEL_MISMATCH,
                 link.label_range.clone(),
                 format!("link label `{}` names another spec: `{target}` is {tid}", link.label),
             )
@@ -226,7 +222,7 @@ fn check_link(
     };
     if let Some(why) = forbidden {
         out.push(
-            Finding::new("ref/forbidden-direction", Severity::Error, link.range.clone(), why)
+            Finding::new(code::REF_FORBIDDEN_DIRECTION, link.range.clone(), why)
                 .with_related(id_related(&t, &format!("{tid} ({tlayer})"))),
         );
         return;
@@ -235,8 +231,7 @@ fn check_link(
     if status != Some(Status::Deprecated) && tstatus == Some(Status::Deprecated) {
         out.push(
             Finding::new(
-                "ref/deprecated-target",
-                Severity::Warning,
+                code::REF_DEPRECATED_TARGET,
                 link.range.clone(),
                 format!("{tid} is deprecated; an active spec should not build on it"),
             )
@@ -250,8 +245,7 @@ fn check_link(
         let (s, ts) = (status.unwrap_or(Status::Draft), tstatus.unwrap_or(Status::Draft));
         out.push(
             Finding::new(
-                "lifecycle/ahead-of-upstream",
-                Severity::Warning,
+                code::LIFECYCLE_AHEAD_OF_UPSTREAM,
                 link.range.clone(),
                 format!("this spec is `{s}` but {tid}, which it builds on, is `{ts}`"),
             )
@@ -270,8 +264,7 @@ fn duplicate_id(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
         return;
     };
     let mut f = Finding::new(
-        "spec/duplicate-id",
-        Severity::Error,
+        code::SPEC_DUPLICATE_ID,
         range,
         format!("spec ID {id} is also used by {} other file(s); IDs are unique and never reused", others.len()),
     );
@@ -297,12 +290,7 @@ fn skipped_mention_ranges(spec: &Spec) -> Vec<Range<usize>> {
 }
 
 pub(super) fn unknown_id(id: &str, range: Range<usize>, suggester: &mut Suggester, ws: &Workspace) -> Finding {
-    let mut f = Finding::new(
-        "ref/unknown-id",
-        Severity::Warning,
-        range,
-        format!("{id} is not defined by any spec or criterion"),
-    );
+    let mut f = Finding::new(code::REF_UNKNOWN_ID, range, format!("{id} is not defined by any spec or criterion"));
     if let Some(s) = suggester.suggest(id, ws) {
         f.message.push_str(&format!("; did you mean {s}?"));
         f = f.with_suggestion(s);

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use smaqit_secrets::{SecretFinding, fingerprint, suggested_reference_name};
 
-use super::{Finding, Severity};
+use super::{Code, Finding};
 use crate::text::floor_char_boundary;
 
 /// The marker that silences a finding on its line or the line below.
@@ -26,8 +26,7 @@ pub fn check(text: &str, secrets: &[SecretFinding], allow: &HashSet<String>, out
         let shown = if s.masked == "…" { String::new() } else { format!(" ({})", s.masked) };
         out.push(
             Finding::new(
-                &format!("secret/{}", s.detector),
-                Severity::Error,
+                Code::secret_of(s),
                 start..end,
                 format!(
                     "hardcoded {}{shown}: keep only a reference such as ${{secrets.{name}}}; the trusted executor resolves it at deploy time",

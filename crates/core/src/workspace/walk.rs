@@ -22,15 +22,14 @@ pub enum WalkError {
 }
 
 impl WalkError {
-    /// Diagnostic code and message for a skipped file; None when it is
-    /// skipped without a word (binary content).
-    pub fn describe(&self) -> Option<(&'static str, String)> {
+    /// Why the file was not indexed, for users; None when it is skipped
+    /// without a word (binary content). `checks::skipped` makes it a finding.
+    pub fn describe(&self) -> Option<String> {
         match self {
-            WalkError::TooLarge { size, limit } => Some((
-                "workspace/file-too-large",
-                format!("file not indexed: {size} bytes is over the {limit}-byte limit (setting maxFileSize)"),
-            )),
-            WalkError::Unreadable(e) => Some(("workspace/unreadable", format!("file not indexed: {e}"))),
+            WalkError::TooLarge { size, limit } => {
+                Some(format!("file not indexed: {size} bytes is over the {limit}-byte limit (setting maxFileSize)"))
+            }
+            WalkError::Unreadable(e) => Some(format!("file not indexed: {e}")),
             WalkError::Binary => None,
         }
     }

@@ -12,72 +12,84 @@ use crate::filters;
 use crate::kinds::FileKind;
 use std::ops::Range;
 
-/// Stable metadata of one detector.
+/// One detector: its stable id (the diagnostic code is `secret/<id>`) and
+/// what it finds. `docs/diagnostics.md` documents every one (a test checks).
 #[derive(Debug)]
-pub(crate) struct Det {
+pub struct Detector {
+    /// Stable kebab-case id, e.g. `aws-access-key`.
     pub id: &'static str,
-    pub desc: &'static str,
+    /// The diagnostic code, `secret/<id>`.
+    pub code: &'static str,
+    /// What it finds, e.g. "AWS access key ID".
+    pub description: &'static str,
     /// Overlapping findings keep the highest priority (specific > structural > generic).
-    pub prio: u8,
+    pub(crate) prio: u8,
     /// How many leading characters are a public, non-secret prefix (`ghp_`).
     /// Capped at 4 when masking.
-    pub prefix: u8,
+    pub(crate) prefix: u8,
 }
 
-macro_rules! det {
-    ($name:ident, $id:literal, $desc:literal, $prio:literal, $prefix:literal) => {
-        pub(crate) static $name: Det = Det { id: $id, desc: $desc, prio: $prio, prefix: $prefix };
+pub(crate) type Det = Detector;
+
+macro_rules! detectors {
+    ($($name:ident = $id:literal, $desc:literal, $prio:literal, $prefix:literal;)*) => {
+        $(pub(crate) static $name: Det =
+            Det { id: $id, code: concat!("secret/", $id), description: $desc, prio: $prio, prefix: $prefix };)*
+        /// Every detector, in a stable order.
+        pub static DETECTORS: &[&Detector] = &[$(&$name),*];
     };
 }
 
-det!(AWS_ACCESS_KEY, "aws-access-key", "AWS access key ID", 3, 4);
-det!(AWS_SECRET_KEY, "aws-secret-key", "AWS secret access key", 3, 0);
-det!(AWS_SESSION_TOKEN, "aws-session-token", "AWS session token", 3, 0);
-det!(GITHUB_TOKEN, "github-token", "GitHub token", 3, 4);
-det!(GITLAB_TOKEN, "gitlab-token", "GitLab token", 3, 4);
-det!(SLACK_TOKEN, "slack-token", "Slack token", 3, 4);
-det!(SLACK_WEBHOOK, "slack-webhook", "Slack webhook URL", 3, 0);
-det!(DISCORD_WEBHOOK, "discord-webhook", "Discord webhook URL", 3, 0);
-det!(STRIPE_KEY, "stripe-key", "Stripe live secret or restricted key", 3, 3);
-det!(GOOGLE_API_KEY, "google-api-key", "Google API key", 3, 4);
-det!(GCP_SA_KEY, "gcp-service-account-key", "GCP service-account private key", 3, 0);
-det!(AZURE_STORAGE_KEY, "azure-storage-key", "Azure storage account key", 3, 0);
-det!(AZURE_CONN, "azure-connection-string", "Azure connection string with an account or shared access key", 3, 0);
-det!(AZURE_SAS, "azure-sas-token", "Azure shared access signature", 3, 0);
-det!(AZURE_CLIENT_SECRET, "azure-client-secret", "Azure AD client secret", 3, 0);
-det!(TWILIO_SID, "twilio-account-sid", "Twilio account SID", 3, 2);
-det!(TWILIO_API_KEY, "twilio-api-key", "Twilio API key SID", 3, 2);
-det!(TWILIO_AUTH_TOKEN, "twilio-auth-token", "Twilio auth token", 2, 0);
-det!(SENDGRID_KEY, "sendgrid-key", "SendGrid API key", 3, 3);
-det!(NPM_TOKEN, "npm-token", "npm access token", 3, 4);
-det!(PYPI_TOKEN, "pypi-token", "PyPI API token", 3, 4);
-det!(CRATES_TOKEN, "cratesio-token", "crates.io API token", 3, 3);
-det!(DOCKER_AUTH, "docker-config-auth", "Docker registry credentials", 3, 0);
-det!(OPENAI_KEY, "openai-key", "OpenAI API key", 3, 3);
-det!(ANTHROPIC_KEY, "anthropic-key", "Anthropic API key", 3, 4);
-det!(JWT, "jwt", "JSON Web Token", 3, 3);
-det!(VAULT_TOKEN, "vault-token", "HashiCorp Vault token", 3, 4);
-det!(TFC_TOKEN, "terraform-cloud-token", "Terraform Cloud / Enterprise API token", 3, 0);
-det!(PRIVATE_KEY, "private-key", "Private key", 3, 0);
-det!(STRIPE_WEBHOOK, "stripe-webhook-secret", "Stripe webhook signing secret", 3, 4);
-det!(SONAR_TOKEN, "sonarqube-token", "SonarQube token", 3, 4);
-det!(GOOGLE_OAUTH_SECRET, "google-oauth-client-secret", "Google OAuth client secret", 3, 4);
-det!(ARTIFACTORY_KEY, "artifactory-api-key", "JFrog Artifactory API key", 3, 4);
-det!(DOCKERHUB_TOKEN, "dockerhub-token", "Docker Hub access token", 3, 4);
-det!(GRAFANA_TOKEN, "grafana-token", "Grafana service-account token", 3, 4);
-det!(HUGGINGFACE_TOKEN, "huggingface-token", "Hugging Face token", 3, 3);
-det!(DIGITALOCEAN_TOKEN, "digitalocean-token", "DigitalOcean token", 3, 4);
-det!(SHOPIFY_TOKEN, "shopify-token", "Shopify access token", 3, 4);
-det!(SENTRY_TOKEN, "sentry-token", "Sentry auth token", 3, 4);
-det!(POSTMAN_KEY, "postman-api-key", "Postman API key", 3, 4);
-det!(AGE_KEY, "age-secret-key", "age secret key", 3, 4);
-det!(URL_CREDENTIALS, "url-credentials", "Password in a URL or DSN", 2, 0);
-det!(BASIC_AUTH, "basic-auth", "HTTP Basic credentials", 2, 0);
-det!(BEARER_TOKEN, "bearer-token", "Bearer token", 2, 0);
-det!(CONNECTION_STRING, "connection-string", "Password in a connection string", 2, 0);
-det!(K8S_SECRET_DATA, "k8s-secret-data", "Base64-encoded secret", 2, 0);
-det!(GENERIC_PASSWORD, "generic-password", "Hardcoded password", 1, 0);
-det!(GENERIC_SECRET, "generic-secret", "Hardcoded secret", 1, 0);
+detectors! {
+    AWS_ACCESS_KEY = "aws-access-key", "AWS access key ID", 3, 4;
+    AWS_SECRET_KEY = "aws-secret-key", "AWS secret access key", 3, 0;
+    AWS_SESSION_TOKEN = "aws-session-token", "AWS session token", 3, 0;
+    GITHUB_TOKEN = "github-token", "GitHub token", 3, 4;
+    GITLAB_TOKEN = "gitlab-token", "GitLab token", 3, 4;
+    SLACK_TOKEN = "slack-token", "Slack token", 3, 4;
+    SLACK_WEBHOOK = "slack-webhook", "Slack webhook URL", 3, 0;
+    DISCORD_WEBHOOK = "discord-webhook", "Discord webhook URL", 3, 0;
+    STRIPE_KEY = "stripe-key", "Stripe live secret or restricted key", 3, 3;
+    GOOGLE_API_KEY = "google-api-key", "Google API key", 3, 4;
+    GCP_SA_KEY = "gcp-service-account-key", "GCP service-account private key", 3, 0;
+    AZURE_STORAGE_KEY = "azure-storage-key", "Azure storage account key", 3, 0;
+    AZURE_CONN = "azure-connection-string", "Azure connection string with an account or shared access key", 3, 0;
+    AZURE_SAS = "azure-sas-token", "Azure shared access signature", 3, 0;
+    AZURE_CLIENT_SECRET = "azure-client-secret", "Azure AD client secret", 3, 0;
+    TWILIO_SID = "twilio-account-sid", "Twilio account SID", 3, 2;
+    TWILIO_API_KEY = "twilio-api-key", "Twilio API key SID", 3, 2;
+    TWILIO_AUTH_TOKEN = "twilio-auth-token", "Twilio auth token", 2, 0;
+    SENDGRID_KEY = "sendgrid-key", "SendGrid API key", 3, 3;
+    NPM_TOKEN = "npm-token", "npm access token", 3, 4;
+    PYPI_TOKEN = "pypi-token", "PyPI API token", 3, 4;
+    CRATES_TOKEN = "cratesio-token", "crates.io API token", 3, 3;
+    DOCKER_AUTH = "docker-config-auth", "Docker registry credentials", 3, 0;
+    OPENAI_KEY = "openai-key", "OpenAI API key", 3, 3;
+    ANTHROPIC_KEY = "anthropic-key", "Anthropic API key", 3, 4;
+    JWT = "jwt", "JSON Web Token", 3, 3;
+    VAULT_TOKEN = "vault-token", "HashiCorp Vault token", 3, 4;
+    TFC_TOKEN = "terraform-cloud-token", "Terraform Cloud / Enterprise API token", 3, 0;
+    PRIVATE_KEY = "private-key", "Private key", 3, 0;
+    STRIPE_WEBHOOK = "stripe-webhook-secret", "Stripe webhook signing secret", 3, 4;
+    SONAR_TOKEN = "sonarqube-token", "SonarQube token", 3, 4;
+    GOOGLE_OAUTH_SECRET = "google-oauth-client-secret", "Google OAuth client secret", 3, 4;
+    ARTIFACTORY_KEY = "artifactory-api-key", "JFrog Artifactory API key", 3, 4;
+    DOCKERHUB_TOKEN = "dockerhub-token", "Docker Hub access token", 3, 4;
+    GRAFANA_TOKEN = "grafana-token", "Grafana service-account token", 3, 4;
+    HUGGINGFACE_TOKEN = "huggingface-token", "Hugging Face token", 3, 3;
+    DIGITALOCEAN_TOKEN = "digitalocean-token", "DigitalOcean token", 3, 4;
+    SHOPIFY_TOKEN = "shopify-token", "Shopify access token", 3, 4;
+    SENTRY_TOKEN = "sentry-token", "Sentry auth token", 3, 4;
+    POSTMAN_KEY = "postman-api-key", "Postman API key", 3, 4;
+    AGE_KEY = "age-secret-key", "age secret key", 3, 4;
+    URL_CREDENTIALS = "url-credentials", "Password in a URL or DSN", 2, 0;
+    BASIC_AUTH = "basic-auth", "HTTP Basic credentials", 2, 0;
+    BEARER_TOKEN = "bearer-token", "Bearer token", 2, 0;
+    CONNECTION_STRING = "connection-string", "Password in a connection string", 2, 0;
+    K8S_SECRET_DATA = "k8s-secret-data", "Base64-encoded secret", 2, 0;
+    GENERIC_PASSWORD = "generic-password", "Hardcoded password", 1, 0;
+    GENERIC_SECRET = "generic-secret", "Hardcoded secret", 1, 0;
+}
 
 /// What a detector reports before masking and de-duplication.
 pub(crate) struct Raw {

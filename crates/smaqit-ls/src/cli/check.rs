@@ -166,8 +166,7 @@ pub fn check_paths(paths: &[PathBuf], filter: &smaqit_core::workspace::FileFilte
     }
     for (path, why) in ws.skipped() {
         let Some(display) = display_path(paths, &path).map(std::sync::Arc::<str>::from) else { continue };
-        let Some((code, msg)) = why.describe() else { continue };
-        let finding = Finding::new(code, Severity::Warning, 0..0, msg);
+        let Some(finding) = checks::skipped(&why) else { continue };
         out.push(Located::new(display, "", &LineIndex::new(""), finding, &ws, paths));
     }
     out.sort_by(|a, b| {

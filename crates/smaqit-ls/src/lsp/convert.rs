@@ -54,7 +54,7 @@ pub fn diagnostic(
     lsp::Diagnostic {
         range: to_range(lines, &f.range, enc),
         severity: Some(severity(f.severity)),
-        code: Some(NumberOrString::String(f.code.clone())),
+        code: Some(NumberOrString::String(f.code.to_owned())),
         code_description: href(&f.code).map(|href| CodeDescription { href }),
         source: Some("smaqit".into()),
         message: f.message.clone(),

@@ -923,12 +923,12 @@ fn to_code_action(
 }
 
 fn skipped_diagnostic(why: &smaqit_core::workspace::WalkError) -> Option<lsp::Diagnostic> {
-    let (code, message) = why.describe()?;
+    let f = checks::skipped(why)?;
     Some(lsp::Diagnostic {
-        severity: Some(lsp::DiagnosticSeverity::WARNING),
-        code: Some(lsp::NumberOrString::String(code.into())),
+        severity: Some(convert::severity(f.severity)),
+        code: Some(lsp::NumberOrString::String(f.code.into())),
         source: Some("smaqit".into()),
-        message,
+        message: f.message,
         ..Default::default()
     })
 }
@@ -978,7 +978,7 @@ mod tests {
             assert!(!open.parsed.frontmatter.as_ref().unwrap().terminated);
         }
         let (entry, _) = s.sync_open(&uri).unwrap();
-        let codes: Vec<String> = s.findings(&entry).into_iter().map(|f| f.code).collect();
+        let codes: Vec<&str> = s.findings(&entry).into_iter().map(|f| f.code).collect();
         assert_eq!(codes, ["criteria/missing-section", "frontmatter/unterminated", "ref/missing-references"]);
         assert!(s.change(&uri, 6, vec![]).is_err());
     }
