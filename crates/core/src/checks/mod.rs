@@ -115,7 +115,7 @@ fn allowlist_for(path: &Path, ws: &Workspace) -> std::sync::Arc<std::collections
 }
 
 fn sort(out: &mut [Finding]) {
-    out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then_with(|| a.code.cmp(&b.code)));
+    out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then_with(|| a.code.cmp(b.code)));
 }
 
 /// Findings that depend on the file alone.
