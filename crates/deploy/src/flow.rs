@@ -115,8 +115,7 @@ fn consolidate(root: &Path, infra: &[PathBuf], upstream: &[PathBuf], files: &[St
     for p in infra.iter().chain(upstream) {
         let Some(e) = ws.get(p) else { continue };
         let text = e.text.as_str();
-        for f in checks::check_entry(&e, ws).into_iter().filter(|f| f.severity == Severity::Error && blocking(&f.code))
-        {
+        for f in checks::check_entry(&e, ws).into_iter().filter(|f| f.severity == Severity::Error && blocking(f.code)) {
             let line = text[..f.range.start.min(text.len())].matches('\n').count() + 1;
             out.push(format!("{}:{line}: {}: {}", rel(p), f.code, f.message));
         }
