@@ -36,7 +36,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     };
     let results: Vec<Located> = results
         .into_iter()
-        .filter(|r| args.only.as_deref().is_none_or(|only| in_family(&r.finding.code, only)))
+        .filter(|r| args.only.as_deref().is_none_or(|only| in_family(r.finding.code, only)))
         .collect();
     let has_error = results.iter().any(|r| r.finding.severity == Severity::Error);
     let stdout = std::io::stdout();
@@ -174,7 +174,7 @@ pub fn check_paths(paths: &[PathBuf], filter: &smaqit_core::workspace::FileFilte
             .cmp(&b.path)
             .then(a.line.cmp(&b.line))
             .then(a.column.cmp(&b.column))
-            .then(a.finding.code.cmp(&b.finding.code))
+            .then(a.finding.code.cmp(b.finding.code))
     });
     out
 }

@@ -119,7 +119,7 @@ pub fn json(out: &mut dyn Write, results: &[Located]) -> io::Result<()> {
             end_line: r.end_line,
             end_column: r.end_column,
             severity: r.finding.severity.as_str(),
-            code: &r.finding.code,
+            code: r.finding.code,
             message: &r.finding.message,
             related: r
                 .related

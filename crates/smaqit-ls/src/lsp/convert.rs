@@ -55,7 +55,7 @@ pub fn diagnostic(
         range: to_range(lines, &f.range, enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.code.to_owned())),
-        code_description: href(&f.code).map(|href| CodeDescription { href }),
+        code_description: href(f.code).map(|href| CodeDescription { href }),
         source: Some("smaqit".into()),
         message: f.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
