@@ -3,17 +3,17 @@
 //! Summary must agree with the map (spec-format §6–§7).
 
 use std::collections::BTreeSet;
-use std::ops::Range;
 
+use super::suggest::Suggester;
 use super::{Finding, Related, code};
 use crate::model::{Layer, Spec};
 use crate::workspace::Workspace;
 
-pub fn check(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
+pub(super) fn check(spec: &Spec, ws: &Workspace, suggester: &mut Suggester, out: &mut Vec<Finding>) {
     match spec.layer {
         Some(Layer::Functional) => gaps_at_criteria(spec, ws, out),
         Some(Layer::Coverage) => {
-            unknown_requirements(spec, ws, out);
+            unknown_requirements(spec, ws, suggester, out);
             summary(spec, ws, out);
             gap_summary(spec, ws, out);
         }
@@ -41,30 +41,8 @@ fn gaps_at_criteria(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     }
 }
 
-/// The Requirement ID cells of the spec's Coverage Map tables: (id, range).
-pub fn requirement_cells(spec: &Spec) -> Vec<(String, Range<usize>)> {
-    if spec.layer != Some(Layer::Coverage) {
-        return Vec::new();
-    }
-    let cells: Vec<Range<usize>> = spec
-        .doc
-        .tables()
-        .filter_map(|t| t.column("Requirement ID").map(|col| (t, col)))
-        .flat_map(|(t, col)| t.rows.iter().filter_map(|r| r.get(col).map(|c| c.range.clone())).collect::<Vec<_>>())
-        .collect();
-    if cells.is_empty() {
-        return Vec::new();
-    }
-    spec.doc
-        .mentions()
-        .filter(|m| cells.iter().any(|c| c.start <= m.range.start && m.range.end <= c.end))
-        .map(|m| (m.id, m.range))
-        .collect()
-}
-
-fn unknown_requirements(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
-    let mut suggester = super::references::Suggester::default();
-    for (id, range) in requirement_cells(spec) {
+fn unknown_requirements(spec: &Spec, ws: &Workspace, suggester: &mut Suggester, out: &mut Vec<Finding>) {
+    for (id, range) in spec.requirement_cells() {
         if ws.is_defined(&id) {
             continue;
         }
@@ -93,7 +71,7 @@ fn referenced_specs(spec: &Spec, ws: &Workspace, layer: Layer) -> Vec<std::sync:
 
 fn summary(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     let map: BTreeSet<String> =
-        requirement_cells(spec).into_iter().map(|(id, _)| id).filter(|id| ws.is_defined(id)).collect();
+        spec.requirement_cells().into_iter().map(|(id, _)| id).filter(|id| ws.is_defined(id)).collect();
     for t in
         spec.doc.tables().filter(|t| t.under.as_deref().is_some_and(|u| u.eq_ignore_ascii_case("Coverage Summary")))
     {

@@ -6,11 +6,17 @@ mod boundary;
 pub mod catalogue;
 mod coverage;
 mod criteria;
+mod direction;
 pub mod drift;
+mod environments;
 mod finding;
+mod foundation;
 mod frontmatter;
-pub mod references;
+mod ids;
+mod lifecycle;
+mod links;
 pub mod secrets;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Weak};
@@ -93,11 +99,7 @@ pub fn skipped(why: &crate::workspace::WalkError) -> Option<Finding> {
 /// All findings of an indexed IaC/config file.
 pub fn check_iac(entry: &IacEntry, ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
-    if entry.path.ends_with(crate::project::environments::ENVIRONMENTS_FILE)
-        && let Err(e) = crate::project::environments::parse(&entry.text.as_str())
-    {
-        out.push(Finding::new(code::DEPLOY_ENVIRONMENTS, e.range, format!("environments file: {}", e.message)));
-    }
+    environments::check(entry, &mut out);
     drift::check_iac(entry, ws, &mut out);
     if !entry.secrets.is_empty() {
         let allow = allowlist_for(&entry.path, ws);
@@ -123,8 +125,8 @@ fn local_findings(spec: &Spec, text: &SourceText) -> Vec<Finding> {
     let mut out = Vec::new();
     frontmatter::check(spec, &mut out);
     criteria::check_local(spec, &mut out);
-    references::missing_section(spec, &mut out);
-    references::orphan_foundation(spec, text, &mut out);
+    foundation::missing_section(spec, &mut out);
+    foundation::orphan_foundation(spec, text, &mut out);
     boundary::check(spec, text, &mut out);
     out
 }
@@ -132,9 +134,17 @@ fn local_findings(spec: &Spec, text: &SourceText) -> Vec<Finding> {
 /// Findings that depend on other files, through the index.
 fn cross_file_findings(spec: &Spec, text: &SourceText, ws: &Workspace, out: &mut Vec<Finding>) {
     criteria::duplicates(spec, ws, out);
-    references::check(spec, ws, out);
+    let mut suggester = suggest::Suggester::default();
+    if let Some(layer) = spec.layer {
+        // Every family that reads the reference graph shares one resolution.
+        let edges = links::resolve(spec, ws);
+        links::check(&edges, out);
+        ids::check(spec, &edges, ws, &mut suggester, out);
+        direction::check(spec, layer, &edges, out);
+        lifecycle::check(spec, layer, &edges, out);
+    }
     drift::check(spec, text, ws, out);
-    coverage::check(spec, ws, out);
+    coverage::check(spec, ws, &mut suggester, out);
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The smaqit spec model: layers, statuses, IDs, timestamps and [`Spec`].
 
+mod coverage;
 mod layer;
 mod spec;
 mod status;

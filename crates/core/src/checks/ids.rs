@@ -1,0 +1,86 @@
+//! IDs (spec-format §3): `ref/unknown-id` for an ID that no spec or
+//! criterion defines, named in prose or as a link label, and
+//! `spec/duplicate-id` for two spec files sharing one ID.
+
+use std::ops::Range;
+
+use super::links::{Edge, Resolution, id_related};
+use super::suggest::Suggester;
+use super::{Finding, code};
+use crate::model::Spec;
+use crate::workspace::Workspace;
+
+pub(super) fn check(spec: &Spec, edges: &[Edge], ws: &Workspace, suggester: &mut Suggester, out: &mut Vec<Finding>) {
+    duplicate_id(spec, ws, out);
+    for e in edges.iter().filter(|e| matches!(e.to, Resolution::UnknownLabel)) {
+        out.push(unknown_id(&e.link.label, e.link.label_range.clone(), suggester, ws));
+    }
+    // Bare mentions of IDs defined nowhere. Each section knows the distinct
+    // IDs it names, so the index is asked once per ID, not per mention.
+    let skip = skipped_mention_ranges(spec);
+    // A 1 MB spec asks this map some 25,000 times per keystroke: foldhash,
+    // not SipHash (the keys are IDs from the user's own file).
+    let mut defined: foldhash::HashMap<&str, bool> = foldhash::HashMap::default();
+    for s in &spec.doc.sections {
+        let unknown: Vec<&str> = s
+            .section
+            .ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !*defined.entry(id).or_insert_with(|| ws.is_defined(id)))
+            .collect();
+        if unknown.is_empty() {
+            continue;
+        }
+        for m in s.section.mentions.iter().filter(|m| unknown.contains(&m.id.as_str())) {
+            let range = m.range.start + s.start..m.range.end + s.start;
+            if !skip.iter().any(|r| r.start <= range.start && range.end <= r.end) {
+                out.push(unknown_id(&m.id, range, suggester, ws));
+            }
+        }
+    }
+}
+
+fn duplicate_id(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
+    let Some(id) = spec.id() else { return };
+    let others: Vec<_> = ws.by_id(id).into_iter().filter(|e| e.spec.path != spec.path).collect();
+    if others.is_empty() {
+        return;
+    }
+    let Some(range) = spec.doc.frontmatter.as_ref().and_then(|f| f.get("id")).map(|e| e.value_range.clone()) else {
+        return;
+    };
+    let mut f = Finding::new(
+        code::SPEC_DUPLICATE_ID,
+        range,
+        format!("spec ID {id} is also used by {} other file(s); IDs are unique and never reused", others.len()),
+    );
+    for o in others.iter().take(5) {
+        f = f.with_related(id_related(o, &format!("{id} also defined here")));
+    }
+    out.push(f);
+}
+
+/// Mentions that other checks own or that are not prose: Coverage Map
+/// requirement cells (coverage/unknown-id) and the lines of an unterminated
+/// frontmatter up to the first blank line.
+fn skipped_mention_ranges(spec: &Spec) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = spec.requirement_cells().into_iter().map(|(_, r)| r).collect();
+    if let Some(fm) = spec.doc.frontmatter.as_ref().filter(|f| !f.terminated)
+        && let Some(first) = spec.doc.sections.first()
+    {
+        // The unterminated YAML runs to the first blank line.
+        let end = first.section.headings.first().map_or(first.range().end, |h| h.range.start + first.start);
+        out.push(fm.range.end..end);
+    }
+    out
+}
+
+fn unknown_id(id: &str, range: Range<usize>, suggester: &mut Suggester, ws: &Workspace) -> Finding {
+    let mut f = Finding::new(code::REF_UNKNOWN_ID, range, format!("{id} is not defined by any spec or criterion"));
+    if let Some(s) = suggester.suggest(id, ws) {
+        f.message.push_str(&format!("; did you mean {s}?"));
+        f = f.with_suggestion(s);
+    }
+    f
+}

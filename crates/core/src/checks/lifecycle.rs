@@ -1,0 +1,33 @@
+//! The lifecycle across layers (spec-format §5): `lifecycle/ahead-of-upstream`
+//! for a spec that claims its work done while an upstream spec it references
+//! is still a draft (or failed).
+
+use super::links::{Edge, Resolution, status_related};
+use super::{Finding, code, direction};
+use crate::model::{Layer, Spec, Status};
+
+pub(super) fn check(spec: &Spec, layer: Layer, edges: &[Edge], out: &mut Vec<Finding>) {
+    let Some(status) = spec.effective_status().filter(|s| s.claims_done()) else { return };
+    for e in edges {
+        let Resolution::Spec(t) = &e.to else { continue };
+        if t.spec.path == spec.path || !e.in_references || direction::forbidden(spec, layer, e).is_some() {
+            continue;
+        }
+        if !t.spec.layer.is_some_and(|tl| tl < layer) {
+            continue;
+        }
+        let tstatus = t.spec.effective_status();
+        if !matches!(tstatus, Some(Status::Draft | Status::Failed)) {
+            continue;
+        }
+        let (tid, ts) = (t.spec.id().unwrap_or("the target"), tstatus.unwrap_or(Status::Draft));
+        out.push(
+            Finding::new(
+                code::LIFECYCLE_AHEAD_OF_UPSTREAM,
+                e.link.range.clone(),
+                format!("this spec is `{status}` but {tid}, which it builds on, is `{ts}`"),
+            )
+            .with_related(status_related(t, &format!("{tid} is {ts}"))),
+        );
+    }
+}
