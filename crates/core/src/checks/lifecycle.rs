@@ -13,7 +13,7 @@ pub(super) fn check(spec: &Spec, layer: Layer, edges: &[Edge], out: &mut Vec<Fin
         if t.spec.path == spec.path || !e.in_references || direction::forbidden(spec, layer, e).is_some() {
             continue;
         }
-        if !t.spec.layer.is_some_and(|tl| tl < layer) {
+        if t.spec.layer.is_none_or(|tl| tl >= layer) {
             continue;
         }
         let tstatus = t.spec.effective_status();
