@@ -129,3 +129,53 @@ fn is_word(text: &str, start: usize, end: usize) -> bool {
 fn in_code(spec: &Spec, offset: usize) -> bool {
     spec.doc.links().any(|l| l.target_range.start <= offset && offset < l.target_range.end)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture;
+
+    #[test]
+    fn technology_in_business_and_hosting_in_stack() {
+        fixture::check_families(
+            &["boundary"],
+            r#"
+//- specs/business/uc1.md
+---
+id: BUS-ONE
+status: draft
+created: 2025-01-01
+---
+# UC1-ONE: Keep notes
+
+People keep notes in PostgreSQL and Redis. PostgreSQL twice on one line is one finding.
+                     ^^^^^^^^^^ hint boundary/business-technology: Business specs say why, not with what: `PostgreSQL` names a technology
+The link [a guide](https://example.com/React) does not count, nor does PostgreSQLish.
+//- specs/stack/app.md
+---
+id: STK-APP
+status: draft
+created: 2025-01-01
+---
+# STK-APP: App
+
+## References
+- [BUS-ONE](../business/uc1.md)
+
+We use PostgreSQL on AWS.
+                     ^^^ hint boundary/stack-hosting: Stack specs pick technologies, not where they run: `AWS` names hosting or a cloud provider (that belongs in Infrastructure)
+//- specs/stack/quiet.md
+---
+id: STK-QUIET
+status: draft
+created: 2025-01-01
+---
+# STK-QUIET: Silenced
+<!-- smaqit-ls: ignore boundary -->
+## References
+- [BUS-ONE](../business/uc1.md)
+
+Hosted on Heroku.
+"#,
+        );
+    }
+}

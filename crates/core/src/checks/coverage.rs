@@ -160,3 +160,76 @@ fn gap_summary(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
         ),
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture;
+
+    #[test]
+    fn gaps_unknown_rows_and_summaries() {
+        fixture::check_families(
+            &["coverage"],
+            r#"
+//- specs/functional/search.md
+---
+id: FUN-SEARCH
+status: implemented
+created: 2025-01-01
+implemented: 2025-02-01T00:00:00Z
+---
+# FUN-SEARCH: Search
+
+## References
+- [BUS-FIND](../business/find.md)
+
+## Acceptance Criteria
+- [x] FUN-SEARCH-001: Results appear as you type
+- [x] FUN-SEARCH-002: Typos are forgiven
+      ^^^^^^^^^^^^^^ warning coverage/gap: testable criterion FUN-SEARCH-002 is not mapped by any Coverage spec
+- [x] FUN-SEARCH-003: Results feel relevant *(untestable)*
+//- specs/business/find.md
+---
+id: BUS-FIND
+status: implemented
+created: 2025-01-01
+implemented: 2025-02-01T00:00:00Z
+---
+# UC1-FIND: Find things
+## Acceptance Criteria
+- [x] BUS-FIND-001: People find what they look for
+//- specs/coverage/search.md
+---
+id: COV-SEARCH
+status: draft
+created: 2025-01-01
+---
+# COV-SEARCH: Search coverage
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ info coverage/gap-summary: 1 testable criteria of the referenced Functional specs are not mapped: FUN-SEARCH-002
+
+## References
+
+### Functional
+- [FUN-SEARCH](../functional/search.md)
+
+## Coverage Map
+
+| Requirement ID | Source Spec | Test Case ID | Expected Outcome |
+|---|---|---|---|
+| FUN-SEARCH-001 | functional/search.md | COV-SEARCH-001 | results within 100 ms |
+| FUN-SEARCH-009 | functional/search.md | COV-SEARCH-002 | nothing |
+  ^^^^^^^^^^^^^^ warning coverage/unknown-id: the Coverage Map names FUN-SEARCH-009, which no upstream spec defines; did you mean FUN-SEARCH-001?
+
+## Coverage Summary
+
+| Layer | Total Criteria | Mapped | Untestable |
+|---|---|---|---|
+| Functional | 3 | 2 | 1 |
+ ^^^^^^^^^^^^^^^^^^^^^^^^ warning coverage/summary-mismatch: the Functional summary disagrees with the map and the referenced specs: expected total 2, mapped 1
+
+## Acceptance Criteria
+- [ ] COV-SEARCH-001: Typing shows results
+- [ ] COV-SEARCH-002: x
+"#,
+        );
+    }
+}

@@ -79,3 +79,77 @@ pub fn duplicates(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture;
+
+    #[test]
+    fn marks_duplicates_and_owners() {
+        fixture::check_families(
+            &["criteria"],
+            r#"
+//- specs/functional/editing.md
+---
+id: FUN-EDITING
+status: implemented
+created: 2025-01-01
+implemented: 2025-02-01T10:00:00Z
+---
+# FUN-EDITING: Editing notes
+
+## References
+- [BUS-NOTES](../business/notes.md) — why
+
+## Acceptance Criteria
+- [x] FUN-EDITING-001: A note can be edited
+- [ ] FUN-EDITING-002: Edits are saved within a second
+      ^^^^^^^^^^^^^^^ error criteria/duplicate-id: criterion ID FUN-EDITING-002 is defined more than once; IDs are never reused
+      ^^^^^^^^^^^^^^^ warning criteria/open-in-done-spec: criterion FUN-EDITING-002 is not satisfied, but the spec's status is `implemented`
+- [!] FUN-EDITING-003: Works offline — FAILED: sync conflict on reconnect
+      ^^^^^^^^^^^^^^^ warning criteria/failed: criterion FUN-EDITING-003 is marked failed: FAILED: sync conflict on reconnect
+- [ ] FUN-EDITING-004: Feels fast *(untestable)*
+- [x] FUN-OTHER-001: Belongs elsewhere
+      ^^^^^^^^^^^^^ warning criteria/id-mismatch: criterion FUN-OTHER-001 does not belong to spec FUN-EDITING (expected FUN-EDITING-NNN)
+- [x] FUN-EDITING-001: Defined twice here
+      ^^^^^^^^^^^^^^^ error criteria/duplicate-id: criterion ID FUN-EDITING-001 is defined more than once; IDs are never reused
+//- specs/business/notes.md
+---
+id: BUS-NOTES
+status: draft
+created: 2025-01-01
+---
+# UC1-NOTES: Notes
+
+## Acceptance Criteria
+- [ ] BUS-NOTES-001: People keep notes
+      ^^^^^^^^^^^^^ hint criteria/open: criterion BUS-NOTES-001 is open
+- [x] BUS-NOTES-002: Notes are private
+//- specs/business/draft-no-criteria.md
+---
+id: BUS-EMPTY
+status: draft
+created: 2025-01-01
+---
+# UC2-EMPTY: Nothing yet
+^^^^^^^^^^^^^^^^^^^^^^^^ warning criteria/missing-section: spec has no `## Acceptance Criteria` section
+//- specs/stack/dup.md
+---
+id: STK-DUP
+status: draft
+created: 2025-01-01
+---
+# STK-DUP: Duplicates another file's criterion
+
+## References
+- [FUN-EDITING](../functional/editing.md)
+
+## Acceptance Criteria
+- [ ] FUN-EDITING-002: Copied from the functional spec
+      ^^^^^^^^^^^^^^^ error criteria/duplicate-id: criterion ID FUN-EDITING-002 is defined more than once; IDs are never reused
+      ^^^^^^^^^^^^^^^ hint criteria/open: criterion FUN-EDITING-002 is open
+      ^^^^^^^^^^^^^^^ warning criteria/id-mismatch: criterion FUN-EDITING-002 does not belong to spec STK-DUP (expected STK-DUP-NNN)
+"#,
+        );
+    }
+}

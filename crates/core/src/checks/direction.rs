@@ -55,3 +55,84 @@ pub(super) fn check(spec: &Spec, layer: Layer, edges: &[Edge], out: &mut Vec<Fin
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture;
+
+    #[test]
+    fn who_may_reference_whom() {
+        fixture::check_families(
+            &["ref", "lifecycle"],
+            r#"
+//- specs/business/uc1-capture.md
+---
+id: BUS-CAPTURE
+status: deployed
+created: 2025-01-01
+deployed: 2025-03-01T00:00:00Z
+---
+# UC1-CAPTURE: Capture
+
+## References
+- [FUN-CAPTURE](../functional/capture.md)
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error ref/forbidden-direction: Business specs reference nothing
+//- specs/business/uc0-old.md
+---
+id: BUS-OLD
+status: deprecated
+created: 2024-01-01
+---
+# UC0-OLD: Retired
+//- specs/functional/capture.md
+---
+id: FUN-CAPTURE
+status: implemented
+created: 2025-01-01
+implemented: 2025-02-01T00:00:00Z
+---
+# FUN-CAPTURE: Capture
+
+## References
+
+### Foundation Reference
+- [FUN-BASE](base.md) — the base
+
+### Implements
+- [BUS-CAPTURE](../business/uc1-capture.md)
+- [BUS-OLD](../business/uc0-old.md)
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning ref/deprecated-target: BUS-OLD is deprecated; an active spec should not build on it
+- [FUN-BASE](base.md) — same layer, outside Foundation Reference
+  ^^^^^^^^^^^^^^^^^^^ error ref/forbidden-direction: same-layer reference to FUN-BASE outside `### Foundation Reference`
+- [STK-APP](../stack/app.md) — downstream
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^ error ref/forbidden-direction: Functional spec references STK-APP, a Stack spec downstream of it
+
+## Scope
+- [STK-APP](../stack/app.md) — outside References: not a reference
+//- specs/functional/base.md
+---
+id: FUN-BASE
+status: draft
+created: 2025-01-01
+---
+# FUN-BASE: Base
+
+## References
+- [BUS-CAPTURE](../business/uc1-capture.md)
+//- specs/stack/app.md
+---
+id: STK-APP
+status: implemented
+created: 2025-01-01
+implemented: 2025-02-01T00:00:00Z
+---
+# STK-APP: App
+
+## References
+- [FUN-BASE](../functional/base.md) — a draft upstream
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning lifecycle/ahead-of-upstream: this spec is `implemented` but FUN-BASE, which it builds on, is `draft`
+- [FUN-CAPTURE](../functional/capture.md)
+"#,
+        );
+    }
+}

@@ -202,6 +202,7 @@ pub fn counterparts(path: &Path, ws: &Workspace) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::fixture;
     use std::sync::Arc;
 
     struct Project(PathBuf);
@@ -340,5 +341,48 @@ mod tests {
         let s = findings(&ws, &spec);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].related[0].path, inf);
+    }
+
+    #[test]
+    fn drift_on_both_sides() {
+        fixture::check_families(
+            &["drift"],
+            r#"
+//- specs/stack/backend.md
+---
+id: STK-BACKEND
+status: implemented
+created: 2025-01-01
+implemented: 2025-02-01T00:00:00Z
+---
+# STK-BACKEND: Backend
+
+## Technology Stack
+
+### Languages
+| Language | Version |
+|---|---|
+| Node.js | 22 |
+            ^^ error drift/version: STK-BACKEND pins Node.js 22; deploy/Dockerfile uses node:20-alpine
+| PostgreSQL | 16 |
+//- deploy/Dockerfile
+FROM node:20-alpine
+     ^^^^^^^^^^^^^^ error drift/version: STK-BACKEND pins Node.js 22; deploy/Dockerfile uses node:20-alpine
+RUN npm ci
+//- deploy/docker-compose.yml
+services:
+  db:
+    image: postgres:16-alpine
+  cache:
+    image: redis:7
+//- .github/workflows/ci.yml
+jobs:
+  test:
+    steps:
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+"#,
+        );
     }
 }

@@ -95,6 +95,7 @@ fn justified(section: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::fixture;
     use std::sync::Arc;
 
     fn orphans(path: &str, body: &str) -> Vec<(String, String)> {
@@ -149,5 +150,58 @@ mod tests {
         let mut out = Vec::new();
         orphan_foundation(&spec, &SourceText::Str(Arc::from(text.as_str())), &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn references_section_and_orphans() {
+        fixture::check_families(
+            &["ref"],
+            r#"
+//- specs/functional/no-refs.md
+---
+id: FUN-NOREFS
+status: draft
+created: 2025-01-01
+---
+# FUN-NOREFS: No References section
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning ref/missing-references: Functional spec has no `## References` section naming the upstream specs it builds on
+
+## Scope
+Nothing.
+//- specs/stack/orphan.md
+---
+id: STK-ORPHAN
+status: draft
+created: 2025-01-01
+---
+# STK-ORPHAN: Only a same-layer foundation
+
+## References
+^^^^^^^^^^^^^ warning ref/orphan-foundation: orphaned foundation: `## References` links only to same-layer specs of an upstream layer (Business, Functional); reference what this Stack spec builds on, or add `<!-- ⚠️ FOUNDATION WITHOUT MAPPING -->` with a `**Justification:**`
+
+### Foundation Reference
+- [STK-BASE](base.md)
+//- specs/stack/base.md
+---
+id: STK-BASE
+status: draft
+created: 2025-01-01
+---
+# STK-BASE: Justified foundation
+
+## References
+
+### Enables
+<!-- ⚠️ FOUNDATION WITHOUT MAPPING -->
+**Justification:** the shared runtime every feature needs before any use case exists
+//- specs/business/uc1.md
+---
+id: BUS-ONE
+status: draft
+created: 2025-01-01
+---
+# UC1-ONE: Business specs need no References
+"#,
+        );
     }
 }

@@ -142,3 +142,77 @@ pub fn check(spec: &Spec, out: &mut Vec<Finding>) {
 fn first_line_len(spec: &Spec) -> usize {
     spec.doc.title().map_or(0, |h| if h.range.start == 0 { h.range.end } else { 0 })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture;
+
+    #[test]
+    fn broken_and_wrong_values() {
+        fixture::check_families(
+            &["frontmatter"],
+            r#"
+//- specs/business/no-frontmatter.md
+# BUS-X: no frontmatter
+^^^^^^^^^^^^^^^^^^^^^^^ error frontmatter/missing: spec has no frontmatter; the smaqit CLI treats it as a draft with id UNKNOWN
+
+## Acceptance Criteria
+- [x] BUS-X-001: fine
+//- specs/business/unterminated.md
+---
+^^^ error frontmatter/unterminated: frontmatter is never closed: add a line `---` after it
+id: BUS-U
+status: draft
+# BUS-U: never closed
+//- specs/business/yaml.md
+---
+id: [BUS-Y
+status: draft
+      | error frontmatter/yaml-syntax: invalid YAML in frontmatter: illegal placement of ':' indicator
+---
+# BUS-Y
+//- specs/functional/values.md
+---
+id: fun-lower
+    ^^^^^^^^^ error frontmatter/malformed-id: `fun-lower` is not a spec ID of the form <PREFIX>-<CONCEPT> (BUS, FUN, STK, INF or COV, then upper-case words)
+status: implmented
+        ^^^^^^^^^^ error frontmatter/unknown-status: unknown status `implmented`: the smaqit CLI silently drops this spec from `plan` (valid: draft, implemented, deployed, validated, failed, deprecated); did you mean `implemented`?
+created: [TIMESTAMP]
+         ^^^^^^^^^^^ error frontmatter/template-leftover: `created` still holds the template placeholder [TIMESTAMP]
+implemented: yesterday
+             ^^^^^^^^^ error frontmatter/malformed-timestamp: `implemented` is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SSZ) or a date
+---
+# FUN: values
+## References
+- [BUS-X](../business/no-frontmatter.md)
+## Acceptance Criteria
+- [x] FUN-LOWER-001: x
+//- specs/stack/layer.md
+---
+id: FUN-WRONG-LAYER
+    ^^^^^^^^^^^^^^^ error frontmatter/id-layer-mismatch: `FUN-WRONG-LAYER` is a Functional ID but the spec is in specs/stack/ (expected the prefix STK-)
+status: implemented
+        ^^^^^^^^^^^ warning frontmatter/missing-timestamp: status `implemented` has no `implemented:` timestamp
+created: 2025-01-01
+---
+# Wrong layer
+## References
+- [BUS-X](../business/no-frontmatter.md)
+## Acceptance Criteria
+- [x] FUN-WRONG-LAYER-001: x
+//- specs/stack/missing.md
+---
+^^^ error frontmatter/missing-created: frontmatter has no `created`
+id: STK-MISSING
+status:
+^^^^^^ error frontmatter/missing-status: frontmatter has no `status`
+---
+# STK-MISSING [PLACEHOLDER]
+              ^^^^^^^^^^^^^ error frontmatter/template-leftover: template placeholder left in the spec; replace it with real content
+## References
+- [BUS-X](../business/no-frontmatter.md)
+## Acceptance Criteria
+"#,
+        );
+    }
+}

@@ -84,3 +84,57 @@ fn unknown_id(id: &str, range: Range<usize>, suggester: &mut Suggester, ws: &Wor
     }
     f
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture;
+
+    #[test]
+    fn unknown_and_duplicate_ids() {
+        fixture::check_families(
+            &["ref", "spec"],
+            r#"
+//- specs/business/uc1-capture.md
+---
+id: BUS-CAPTURE
+    ^^^^^^^^^^^ error spec/duplicate-id: spec ID BUS-CAPTURE is also used by 1 other file(s); IDs are unique and never reused
+status: draft
+created: 2025-01-01
+---
+# UC1-CAPTURE: Capture
+## Acceptance Criteria
+- [ ] BUS-CAPTURE-001: x
+- [ ] BUS-CAPTURE-002: y
+//- specs/business/uc1-capture-copy.md
+---
+id: BUS-CAPTURE
+    ^^^^^^^^^^^ error spec/duplicate-id: spec ID BUS-CAPTURE is also used by 1 other file(s); IDs are unique and never reused
+status: draft
+created: 2025-01-01
+---
+# UC1-CAPTURE: A copy that kept the ID
+//- specs/functional/capture.md
+---
+id: FUN-CAPTURE
+status: draft
+created: 2025-01-01
+---
+# FUN-CAPTURE: Capture
+
+## References
+- [BUS-CAPTURE](../business/uc1-capture.md)
+- [BUS-CAPTUER] (typo, no file)
+   ^^^^^^^^^^^ warning ref/unknown-id: BUS-CAPTUER is not defined by any spec or criterion; did you mean BUS-CAPTURE?
+
+Builds on BUS-CAPTURE-001 through 002 and BUS-CAPTURE-003, and BUS-CAPTRE.
+                                          ^^^^^^^^^^^^^^^ warning ref/unknown-id: BUS-CAPTURE-003 is not defined by any spec or criterion; did you mean BUS-CAPTURE-001?
+                                                               ^^^^^^^^^^ warning ref/unknown-id: BUS-CAPTRE is not defined by any spec or criterion; did you mean BUS-CAPTURE?
+
+| Requirement | Note |
+|---|---|
+| FUN-NOWHERE-001 | a table cell |
+  ^^^^^^^^^^^^^^^ warning ref/unknown-id: FUN-NOWHERE-001 is not defined by any spec or criterion
+"#,
+        );
+    }
+}

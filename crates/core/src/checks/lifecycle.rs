@@ -31,3 +31,63 @@ pub(super) fn check(spec: &Spec, layer: Layer, edges: &[Edge], out: &mut Vec<Fin
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture;
+
+    #[test]
+    fn ahead_of_a_draft_or_failed_upstream() {
+        fixture::check_families(
+            &["lifecycle"],
+            r#"
+//- specs/business/uc1.md
+---
+id: BUS-ONE
+status: failed
+created: 2025-01-01
+---
+# UC1-ONE: One
+//- specs/functional/one.md
+---
+id: FUN-ONE
+status: deployed
+created: 2025-01-01
+deployed: 2025-03-01T00:00:00Z
+---
+# FUN-ONE: One
+
+## References
+- [BUS-ONE](../business/uc1.md) — failed upstream
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning lifecycle/ahead-of-upstream: this spec is `deployed` but BUS-ONE, which it builds on, is `failed`
+//- specs/functional/two.md
+---
+id: FUN-TWO
+status: draft
+created: 2025-01-01
+---
+# FUN-TWO: A draft may build on anything
+
+## References
+- [BUS-ONE](../business/uc1.md)
+//- specs/infrastructure/site.md
+---
+id: INF-SITE
+status: deployed
+created: 2025-01-01
+deployed: 2025-03-01T00:00:00Z
+---
+# INF-SITE: Site
+
+## References
+
+### Implements
+
+#### Functional
+- [FUN-TWO](../functional/two.md) — a draft upstream
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning lifecycle/ahead-of-upstream: this spec is `deployed` but FUN-TWO, which it builds on, is `draft`
+- [FUN-ONE](../functional/one.md) — deployed: fine
+"#,
+        );
+    }
+}

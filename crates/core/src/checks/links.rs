@@ -140,3 +140,57 @@ pub(super) fn status_related(e: &FileEntry, message: &str) -> Related {
     let range = e.spec.doc.frontmatter.as_ref().and_then(|f| f.get("status")).map_or(0..0, |v| v.value_range.clone());
     Related { path: e.spec.path.clone(), range, message: message.to_owned() }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture;
+
+    #[test]
+    fn broken_targets_and_mismatched_labels() {
+        fixture::check_families(
+            &["ref"],
+            r#"
+//- specs/business/uc1-capture.md
+---
+id: BUS-CAPTURE
+status: draft
+created: 2025-01-01
+---
+# UC1-CAPTURE: Capture
+## Acceptance Criteria
+- [ ] BUS-CAPTURE-001: x
+//- specs/business/uc2-share.md
+---
+id: BUS-SHARE
+status: draft
+created: 2025-01-01
+---
+# UC2-SHARE: Share
+//- specs/functional/capture.md
+---
+id: FUN-CAPTURE
+status: draft
+created: 2025-01-01
+---
+# FUN-CAPTURE: Capture
+
+## References
+
+### Implements
+- [BUS-CAPTURE](../business/uc1-capture.md) — fine
+- [BUS-CAPTURE](../business/capture.md) — moved
+                ^^^^^^^^^^^^^^^^^^^^^^ error ref/broken-target: link target `../business/capture.md` does not exist; BUS-CAPTURE is at `../business/uc1-capture.md`
+- [BUS-SHARE](../business/uc1-capture.md) — wrong label
+   ^^^^^^^^^ error ref/label-mismatch: link label `BUS-SHARE` names another spec: `../business/uc1-capture.md` is BUS-CAPTURE
+- [BUS-CAPTURE-001](../business/uc1-capture.md) — a criterion of the spec: fine
+- [BUS-GONE](../business/gone.md) — neither
+             ^^^^^^^^^^^^^^^^^^^ error ref/broken-target: link target `../business/gone.md` does not exist
+- [the share use case](../business/uc2-share.md) — prose label: fine
+- [docs](https://example.com/x.md) — a URL: not checked
+- [README](../../README.md) — another file that exists: fine
+//- README.md
+A readme.
+"#,
+        );
+    }
+}

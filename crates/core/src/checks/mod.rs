@@ -10,6 +10,8 @@ mod direction;
 pub mod drift;
 mod environments;
 mod finding;
+#[cfg(test)]
+pub(crate) mod fixture;
 mod foundation;
 mod frontmatter;
 mod ids;
@@ -150,6 +152,7 @@ fn cross_file_findings(spec: &Spec, text: &SourceText, ws: &Workspace, out: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workspace::DEFAULT_MAX_FILE_SIZE as DEFAULT;
 
     #[test]
     fn cached_local_findings_follow_the_file_and_match_a_full_check() {
@@ -169,5 +172,32 @@ mod tests {
         assert!(got.iter().any(|f| f.code == "frontmatter/unknown-status"), "{got:?}");
         cache.forget(&path);
         assert!(cache.map.is_empty());
+    }
+
+    #[test]
+    fn skipped_files_are_reported_once_with_why() {
+        let p = fixture::project("//- specs/business/ok.md\n---\nid: BUS-OK\n---\n");
+        let bad = p.path("deploy/app.env");
+        std::fs::create_dir_all(bad.parent().unwrap()).unwrap();
+        std::fs::write(&bad, b"TOKEN=\xff\xfe not UTF-8\n").unwrap();
+        std::fs::write(p.path("deploy/blob.env"), b"\x00\x01binary").unwrap();
+        let ws = Workspace::new();
+        ws.index_folders(std::slice::from_ref(&p.root), 8, &|_, _| {});
+        let small: Vec<(String, Option<Finding>)> = ws
+            .skipped()
+            .into_iter()
+            .map(|(path, why)| (crate::paths::relative_to_root(&p.root, &path), skipped(&why)))
+            .collect();
+        let codes: Vec<(&str, &str)> =
+            small.iter().filter_map(|(p, f)| f.as_ref().map(|f| (p.as_str(), f.code))).collect();
+        assert_eq!(
+            codes,
+            [("deploy/app.env", "workspace/file-too-large"), ("specs/business/ok.md", "workspace/file-too-large")]
+        );
+        let ws = Workspace::new();
+        ws.index_folders(std::slice::from_ref(&p.root), DEFAULT, &|_, _| {});
+        let found: Vec<_> =
+            ws.skipped().into_iter().map(|(_, why)| skipped(&why).map(|f| (f.code, f.message))).collect();
+        assert_eq!(found, [Some(("workspace/unreadable", "file not indexed: not valid UTF-8".to_owned()))]);
     }
 }

@@ -59,3 +59,47 @@ pub fn check_file(path: &Path, text: &str, secrets: &[SecretFinding], allow: &Ha
     check(text, secrets, allow, &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture;
+
+    #[test]
+    fn values_but_not_references_placeholders_or_marked_lines() {
+        fixture::check_families(
+            &["secret"],
+            r#"
+//- deploy/app.env
+DATABASE_URL=postgres://app:Xq7vL2pR9sT4wZ8m@db.internal:5432/app
+                            ^^^^^^^^^^^^^^^^ error secret/url-credentials: hardcoded password in a url or dsn: keep only a reference such as ${secrets.DATABASE_PASSWORD}; the trusted executor resolves it at deploy time
+STRIPE_KEY=${secrets.STRIPE_KEY}
+# smaqit-ignore-secret
+LEGACY_TOKEN=ghp_R8nB2xQ9vL4mT7kP3wZ6yD1sF5hJ0cA2eG8u
+API_PASSWORD=changeme
+//- specs/infrastructure/site.md
+---
+id: INF-SITE
+status: draft
+created: 2025-01-01
+---
+# INF-SITE: Site
+
+## References
+- [BUS-X](../business/x.md)
+
+## Secrets Management
+
+| Secret | Type | Source | Rotation |
+|---|---|---|---|
+| `DB_PASSWORD` | password | vault | 90 days |
+
+```yaml
+env:
+  - name: AWS_ACCESS_KEY_ID
+    value: AKIAQ3EGRT7YLMZPX4NB
+           ^^^^^^^^^^^^^^^^^^^^ error secret/aws-access-key: hardcoded aws access key id (AKIA…): keep only a reference such as ${secrets.AWS_ACCESS_KEY_ID}; the trusted executor resolves it at deploy time
+```
+"#,
+        );
+    }
+}
