@@ -8,7 +8,9 @@
 //! two speak the JSON lines of `protocol`.
 
 pub mod flow;
+pub mod lock;
 pub mod protocol;
 pub mod report;
+pub mod session;
 
 pub mod executor;

@@ -2,8 +2,22 @@
 //! reference, the project's Secrets Management table learns the name, or
 //! the value's fingerprint joins the project allowlist.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use super::TextEdit;
 use crate::model::{Layer, Spec};
+use crate::workspace::{FileEntry, Workspace};
+
+/// The Infrastructure specs of the project at `root` that may list a new
+/// secret name in their `## Secrets Management` table, in the order they
+/// are tried (by path).
+pub fn table_candidates(ws: &Workspace, root: &Path) -> Vec<Arc<FileEntry>> {
+    ws.specs()
+        .into_iter()
+        .filter(|e| e.spec.layer == Some(Layer::Infrastructure) && e.spec.root.as_deref() == Some(root))
+        .collect()
+}
 
 /// The reference text that replaces a literal.
 pub fn reference(name: &str) -> String {

@@ -178,27 +178,6 @@ fn stack_side(spec: &Spec, root: &Path, text: &str, ws: &Workspace, out: &mut Ve
     }
 }
 
-/// Files whose `drift/version` findings may change when `path` changes: for a
-/// Stack spec, the project's IaC files and Infrastructure specs that pin
-/// versions; for those, the project's Stack specs that pin versions. For the
-/// shells, to re-check the other side after an edit.
-pub fn counterparts(path: &Path, ws: &Workspace) -> Vec<PathBuf> {
-    let Some(root) = crate::project::find_root(path) else { return Vec::new() };
-    let layer = crate::model::layer_of_path(path);
-    let mut out: Vec<PathBuf> = match layer {
-        Some(Layer::Stack) => uses(&root, ws).into_iter().map(|u| u.path).collect(),
-        // IaC files and Infrastructure specs: only Stack specs that pin a
-        // version can report drift, so only they need a re-check (a hub
-        // spec's edit must not re-check every Stack spec of the project).
-        Some(Layer::Infrastructure) | None => choices(&root, ws, None).into_iter().map(|c| c.path).collect(),
-        Some(_) => Vec::new(),
-    };
-    out.sort();
-    out.dedup();
-    out.retain(|p| p != path);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,8 +248,8 @@ mod tests {
         assert_eq!(st[0].related.len(), 1, "ci.yml agrees");
         assert_eq!(st[0].related[0].path, docker);
 
-        assert_eq!(counterparts(&spec, &ws), [p.0.join("ci.yml"), docker.clone()]);
-        assert_eq!(counterparts(&docker, &ws), [spec]);
+        assert_eq!(ws.pin_counterparts(&spec), [p.0.join("ci.yml"), docker.clone()]);
+        assert_eq!(ws.pin_counterparts(&docker), [spec]);
     }
 
     #[test]

@@ -455,30 +455,6 @@ pub fn lenses(ws: &Workspace, spec: &Spec, environments: &[String]) -> Vec<Lens>
     out
 }
 
-/// For a spec now `deployed` or `validated`: the upstream specs it
-/// references that are behind, moved to the same status (smaqit's Deploy
-/// phase requires it). Computed on each upstream spec's indexed text.
-pub fn upstream_to(ws: &Workspace, spec: &Spec, now: &str) -> Vec<(PathBuf, Vec<TextEdit>)> {
-    let Some(to @ (Status::Deployed | Status::Validated)) = spec.status() else { return Vec::new() };
-    let Some(layer) = spec.layer else { return Vec::new() };
-    let mut out: Vec<(PathBuf, Vec<TextEdit>)> = Vec::new();
-    for l in spec.doc.links() {
-        let id = ids::criterion_parts(&l.label).map_or(l.label.as_str(), |(s, _)| s);
-        for t in ws.by_id(id) {
-            let upstream = t.spec.layer.is_some_and(|tl| tl < layer && tl <= Layer::Stack);
-            let behind = t.spec.status().and_then(Status::rank).zip(to.rank()).is_some_and(|(a, b)| a < b);
-            if upstream
-                && behind
-                && !out.iter().any(|(p, _)| *p == t.spec.path)
-                && let Some(edits) = crate::actions::transition(&t.spec, to, now)
-            {
-                out.push((t.spec.path.clone(), edits));
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,7 +483,7 @@ mod tests {
         assert!(rename(&ws, "FUN-A", "BUS-B").is_err());
         assert!(hover(&ws, "FUN-A").unwrap().contains("Criteria: 1/1"));
         let spec = ws.get(Path::new("/p/specs/functional/a.md")).unwrap();
-        let up = upstream_to(&ws, &spec.spec, "2026-01-01T00:00:00Z");
+        let up = crate::actions::upstream_to(&ws, &spec.spec, "2026-01-01T00:00:00Z");
         assert_eq!(up.len(), 1, "BUS-B is behind FUN-A");
     }
 

@@ -2,6 +2,7 @@
 //! path and by ID, with the criterion definitions the checks need; plus
 //! walking folders (gitignore-aware) to fill it.
 
+mod dependents;
 pub mod facts;
 mod filter;
 mod index;

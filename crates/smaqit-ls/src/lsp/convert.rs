@@ -64,6 +64,18 @@ pub fn diagnostic(
     }
 }
 
+/// A finding about a whole file that was not read (it has no text to
+/// position against): at the file's start.
+pub fn file_diagnostic(f: &Finding) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        severity: Some(severity(f.severity)),
+        code: Some(NumberOrString::String(f.code.to_owned())),
+        source: Some("smaqit".into()),
+        message: f.message.clone(),
+        ..Default::default()
+    }
+}
+
 /// Feeds what a client shows of a diagnostic to `h` (to skip republishing
 /// unchanged diagnostics without serializing them).
 pub fn hash_diagnostic(d: &lsp::Diagnostic, h: &mut impl std::hash::Hasher) {

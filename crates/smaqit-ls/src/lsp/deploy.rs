@@ -1,32 +1,38 @@
-//! The Deploy command in the server: `smaqit.deploy`, `smaqit.listEnvironments`,
-//! `smaqit.plan`, `smaqit.status`. The server never holds a credential: it
-//! runs the flow in `deploy::flow`, whose executor is a separate process, and
-//! only sees scrubbed events and the outcome.
+//! The Deploy command and its neighbours (`smaqit.listEnvironments`,
+//! `smaqit.plan`, `smaqit.status`). The server never holds a credential: it
+//! runs the deploy session of `smaqit-deploy`, whose executor is a separate
+//! process, and only sees scrubbed events and the outcome. This file is the
+//! session's host in an editor: progress over `$/progress`, status
+//! write-back as versioned `workspace/applyEdit` for open documents.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use serde_json::{Value, json};
-use tower_lsp_server::Client;
-use tower_lsp_server::jsonrpc::{Error, Result};
-use tower_lsp_server::ls_types::{NumberOrString, ShowDocumentParams, Uri};
-
-use super::convert::uri_of;
-use super::state::{State, versioned_edit};
 use smaqit_core::model::{Spec, Status};
-use smaqit_core::parse::parse;
 use smaqit_core::project::environments as config;
 use smaqit_core::project::find_root;
-use smaqit_core::project::plan::{Phase, phase_output, plan_phase};
+use smaqit_core::project::plan::{Phase, PlanEntry, phase_output, plan_phase};
+use smaqit_core::workspace::Workspace;
 use smaqit_deploy::flow::{self, Role};
-use smaqit_deploy::protocol::{Event, Outcome, Status as DeployStatus};
-use smaqit_deploy::report;
+use smaqit_deploy::lock::ProjectLock;
+use smaqit_deploy::protocol::{Event, Status as DeployStatus};
+use smaqit_deploy::session::{self, Host};
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{MessageType, NumberOrString, ShowDocumentParams, Uri};
+
+use super::commands::{
+    DEPLOY_PROGRESS_PREFIX, DeployArgs, DeployResult, EnvironmentInfo, PlanEntryInfo, PlanResult, ProjectArgs,
+    StatusResult,
+};
+use super::convert::uri_of;
+use super::edits::versioned_edit;
+use super::state::State;
 
 /// The project a command is about: `root` if given, else the first
 /// workspace folder holding `.smaqit/`, else the project of the first spec.
-pub fn project_root(state: &State, args: &Value) -> Option<PathBuf> {
-    if let Some(r) = args.get("root").and_then(Value::as_str) {
+pub fn project_root(state: &State, root: Option<&str>) -> Option<PathBuf> {
+    if let Some(r) = root {
         let p = r
             .parse::<Uri>()
             .ok()
@@ -43,55 +49,51 @@ pub fn project_root(state: &State, args: &Value) -> Option<PathBuf> {
         .or_else(|| state.ws.specs().iter().find_map(|e| e.spec.root.clone()))
 }
 
-pub fn list_environments(state: &State, args: &Value) -> Result<Value> {
-    let root = project_root(state, args).ok_or_else(|| Error::invalid_params("no smaqit project in the workspace"))?;
-    let file = config::load(&root).map_err(|e| Error::invalid_params(e.message))?;
-    Ok(Value::Array(
-        file.environments
-            .iter()
-            .map(|(name, env)| {
-                json!({
-                    "name": name,
-                    "description": env.description,
-                    "steps": env.steps,
-                    "health": env.health.iter().map(|h| h.describe()).collect::<Vec<_>>(),
-                    "retries": env.retries,
-                })
-            })
-            .collect(),
-    ))
+fn no_project() -> String {
+    "no smaqit project in the workspace".into()
 }
 
-pub fn plan(state: &State, args: &Value) -> Result<Value> {
-    let root = project_root(state, args).ok_or_else(|| Error::invalid_params("no smaqit project in the workspace"))?;
+pub fn list_environments(state: &State, args: &ProjectArgs) -> Result<Vec<EnvironmentInfo>, String> {
+    let root = project_root(state, args.root.as_deref()).ok_or_else(no_project)?;
+    let file = config::load(&root).map_err(|e| e.message)?;
+    Ok(file
+        .environments
+        .iter()
+        .map(|(name, env)| EnvironmentInfo {
+            name: name.clone(),
+            description: env.description.clone(),
+            steps: env.steps.clone(),
+            health: env.health.iter().map(|h| h.describe()).collect(),
+            retries: env.retries,
+        })
+        .collect())
+}
+
+pub fn plan(state: &State, args: &ProjectArgs) -> Result<PlanResult, String> {
+    let root = project_root(state, args.root.as_deref()).ok_or_else(no_project)?;
     let p = plan_phase(&root, Phase::Deploy, false, &mut |_| {});
-    let entry =
-        |e: &smaqit_core::project::plan::PlanEntry| json!({ "path": e.path, "id": e.id, "status": e.status.as_str() });
-    Ok(json!({
-        "phase": "deploy",
-        "output": phase_output(&root, Phase::Deploy),
-        "pending": p.pending.iter().map(entry).collect::<Vec<_>>(),
-        "completed": p.completed.iter().map(entry).collect::<Vec<_>>(),
-    }))
+    let entry = |e: &PlanEntry| PlanEntryInfo { path: e.path.clone(), id: e.id.clone(), status: e.status.to_string() };
+    Ok(PlanResult {
+        phase: "deploy".into(),
+        output: phase_output(&root, Phase::Deploy),
+        pending: p.pending.iter().map(entry).collect(),
+        completed: p.completed.iter().map(entry).collect(),
+    })
 }
 
-pub fn status(state: &State, args: &Value) -> Value {
-    let root = project_root(state, args);
-    let mut counts = serde_json::Map::new();
-    for s in Status::ALL {
-        counts.insert(s.as_str().into(), json!(0));
-    }
+pub fn status(state: &State, args: &ProjectArgs) -> StatusResult {
+    let root = project_root(state, args.root.as_deref());
+    let mut counts: std::collections::BTreeMap<String, usize> =
+        Status::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
     for e in state.ws.specs() {
         if root.is_some() && e.spec.root != root {
             continue;
         }
         if let Some(s) = e.spec.effective_status() {
-            let n = counts.get(s.as_str()).and_then(Value::as_u64).unwrap_or(0) + 1;
-            counts.insert(s.as_str().into(), json!(n));
+            *counts.entry(s.as_str().to_owned()).or_default() += 1;
         }
     }
-    let deploying = !state.deploying.lock().unwrap_or_else(|p| p.into_inner()).is_empty();
-    json!({ "counts": counts, "deploying": deploying })
+    StatusResult { counts, deploying: state.deploys.load(Ordering::SeqCst) > 0 }
 }
 
 /// Sets the flag when the command's future is dropped (request cancelled).
@@ -103,27 +105,50 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Releases the one-deploy-per-project slot.
-struct Slot(Arc<State>, PathBuf);
+/// Counts a running deploy for `smaqit.status`.
+struct Running(Arc<State>);
 
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.deploying.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.1);
+impl Running {
+    fn new(state: &Arc<State>) -> Running {
+        state.deploys.fetch_add(1, Ordering::SeqCst);
+        Running(state.clone())
     }
 }
 
-pub async fn deploy(state: Arc<State>, client: &Client, progress_supported: bool, args: Value) -> Result<Value> {
-    let env_name = args
-        .get("environment")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::invalid_params("expected [{\"environment\": NAME}]"))?
-        .to_owned();
-    let root =
-        project_root(&state, &args).ok_or_else(|| Error::invalid_params("no smaqit project in the workspace"))?;
-    if !state.deploying.lock().unwrap_or_else(|p| p.into_inner()).insert(root.clone()) {
-        return Ok(json!({ "status": "refused", "message": "a deploy of this project is already running" }));
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.deploys.fetch_sub(1, Ordering::SeqCst);
     }
-    let _slot = Slot(state.clone(), root.clone());
+}
+
+fn refused(message: String, conflicts: Vec<String>) -> DeployResult {
+    DeployResult {
+        status: DeployStatus::Refused.as_str().into(),
+        endpoint: None,
+        message,
+        attempts: 0,
+        report: None,
+        conflicts,
+        problems: Vec::new(),
+    }
+}
+
+/// `smaqit.deploy`: the session, with progress on the client's token (or one
+/// of ours, `smaqit/deploy/<n>`) and write-back into open documents.
+pub async fn deploy(
+    state: Arc<State>,
+    client: &Client,
+    progress_supported: bool,
+    args: DeployArgs,
+    token: Option<NumberOrString>,
+) -> DeployResult {
+    let env_name = args.environment;
+    let Some(root) = project_root(&state, args.root.as_deref()) else { return refused(no_project(), Vec::new()) };
+    let _lock = match ProjectLock::acquire(&root) {
+        Ok(l) => l,
+        Err(e) => return refused(e, Vec::new()),
+    };
+    let _running = Running::new(&state);
     // Planning needs the whole index: wait for the first scan to finish.
     for _ in 0..600 {
         if state.indexed.load(Ordering::Acquire) {
@@ -131,33 +156,35 @@ pub async fn deploy(state: Arc<State>, client: &Client, progress_supported: bool
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    // Open documents win over the disk when planning and consolidating.
-    let s = state.clone();
-    let r = root.clone();
-    let e = env_name.clone();
+    // Open documents win over the disk when consolidating.
+    let (s, r, e) = (state.clone(), root.clone(), env_name.clone());
     let prepared = tokio::task::spawn_blocking(move || {
-        let open: Vec<Uri> = s.docs.iter().map(|d| d.key().clone()).collect();
-        for u in open {
-            s.sync_open(&u);
-        }
+        s.sync_all_open();
         flow::prepare(&r, &e, &s.ws)
     })
-    .await
-    .map_err(|_| Error::internal_error())?;
+    .await;
     let prepared = match prepared {
-        Ok(p) => p,
-        Err(refusal) => {
-            return Ok(json!({ "status": "refused", "message": refusal.message, "conflicts": refusal.conflicts }));
-        }
+        Ok(Ok(p)) => p,
+        Ok(Err(refusal)) => return refused(refusal.message, refusal.conflicts),
+        Err(_) => return refused("internal error while planning".into(), Vec::new()),
     };
 
     let cancel = Arc::new(AtomicBool::new(false));
     let _guard = CancelOnDrop(cancel.clone());
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    let token_name = format!("smaqit/deploy/{}", NEXT.fetch_add(1, Ordering::Relaxed));
-    let token = NumberOrString::String(token_name.clone());
-    state.cancels.insert(token_name.clone(), cancel.clone());
-    let progress = if progress_supported && client.create_work_done_progress(token.clone()).await.is_ok() {
+    let (token, ours) = match token {
+        Some(t) => (t, false),
+        None => {
+            (NumberOrString::String(format!("{DEPLOY_PROGRESS_PREFIX}{}", NEXT.fetch_add(1, Ordering::Relaxed))), true)
+        }
+    };
+    let token_key = match &token {
+        NumberOrString::String(s) => s.clone(),
+        NumberOrString::Number(n) => n.to_string(),
+    };
+    state.cancels.insert(token_key.clone(), cancel.clone());
+    let created = !ours || (progress_supported && client.create_work_done_progress(token.clone()).await.is_ok());
+    let progress = if created {
         Some(
             client
                 .progress(token, format!("smaqit: deploying `{env_name}`"))
@@ -171,15 +198,11 @@ pub async fn deploy(state: Arc<State>, client: &Client, progress_supported: bool
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let job = {
-        let (p, c) = (prepared.clone(), cancel.clone());
+        let (s, c, cl) = (state.clone(), cancel.clone(), client.clone());
+        let handle = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
-            flow::run_executor(
-                &p,
-                &mut |e| {
-                    let _ = tx.send(e.clone());
-                },
-                &c,
-            )
+            let mut host = EditorHost { state: s.clone(), client: cl, handle, events: tx };
+            session::run(&prepared, &s.ws, &mut host, &c)
         })
     };
     while let Some(event) = rx.recv().await {
@@ -189,46 +212,17 @@ pub async fn deploy(state: Arc<State>, client: &Client, progress_supported: bool
                     p.report_with_message(message, percent.min(100), None).await;
                 }
             }
-            Event::Log { line } => {
-                client.log_message(tower_lsp_server::ls_types::MessageType::LOG, format!("deploy: {line}")).await
-            }
+            Event::Log { line } => client.log_message(MessageType::LOG, format!("deploy: {line}")).await,
             _ => {}
         }
     }
-    let outcome: Outcome = job.await.map_err(|_| Error::internal_error())?;
-    state.cancels.remove(&token_name);
-
-    let now = smaqit_core::model::timestamp::now();
-    let mut problems = Vec::new();
-    let roles: Vec<(PathBuf, Role)> = prepared
-        .infra
-        .iter()
-        .map(|p| (p.clone(), Role::Infrastructure))
-        .chain(prepared.upstream.iter().map(|p| (p.clone(), Role::Upstream)))
-        .collect();
-    for (path, role) in &roles {
-        if let Err(e) = write_back(&state, client, path, *role, outcome.status, &now).await {
-            problems.push(e);
-        }
-    }
-    let mut report_uri = None;
-    if outcome.status != DeployStatus::Cancelled {
-        let (s, p, o) = (state.clone(), prepared.clone(), outcome.clone());
-        let written = tokio::task::spawn_blocking(move || {
-            for path in p.infra.iter().chain(&p.upstream) {
-                if !s.is_open_path(path) {
-                    s.reload_from_disk(path);
-                }
-            }
-            report::write(&p, &o, &s.ws)
-        })
-        .await
-        .map_err(|_| Error::internal_error())?;
-        match written {
-            Ok(path) => report_uri = uri_of(&path),
-            Err(e) => problems.push(format!("report: {e}")),
-        }
-    }
+    let summary = match job.await {
+        Ok(s) => s,
+        Err(_) => return refused("internal error while deploying".into(), Vec::new()),
+    };
+    state.cancels.remove(&token_key);
+    let outcome = &summary.outcome;
+    let report_uri = summary.report.as_deref().and_then(uri_of);
     if let Some(p) = progress {
         p.finish_with_message(format!("{}: {}", outcome.status.as_str(), outcome.message)).await;
     }
@@ -242,61 +236,71 @@ pub async fn deploy(state: Arc<State>, client: &Client, progress_supported: bool
             })
             .await;
     }
-    for p in &problems {
-        client.log_message(tower_lsp_server::ls_types::MessageType::WARNING, p).await;
+    for p in &summary.problems {
+        client.log_message(MessageType::WARNING, p).await;
     }
-    Ok(json!({
-        "status": outcome.status.as_str(),
-        "endpoint": outcome.endpoint,
-        "message": outcome.message,
-        "attempts": outcome.attempts.len(),
-        "report": report_uri.map(|u| u.as_str().to_owned()),
-        "problems": problems,
-    }))
+    DeployResult {
+        status: outcome.status.as_str().into(),
+        endpoint: outcome.endpoint.clone(),
+        message: outcome.message.clone(),
+        attempts: outcome.attempts.len(),
+        report: report_uri.map(|u| u.as_str().to_owned()),
+        conflicts: Vec::new(),
+        problems: summary.problems,
+    }
 }
 
-/// Writes one spec's new status: a versioned `workspace/applyEdit` when it
-/// is open (recomputed and retried if the user typed in between), else a
-/// byte-preserving write that refuses to overwrite a file changed meanwhile.
-async fn write_back(
-    state: &Arc<State>,
-    client: &Client,
-    path: &Path,
-    role: Role,
-    outcome: DeployStatus,
-    now: &str,
-) -> std::result::Result<(), String> {
-    let Some(uri) = uri_of(path) else { return Ok(()) };
-    for _ in 0..5 {
-        let planned = {
-            let Some(open) = state.docs.get(&uri) else { break };
-            let spec = Spec::new(path.to_path_buf(), find_root(path), open.parsed.clone());
-            let edits = flow::writeback(&spec, role, outcome, now);
-            if edits.is_empty() {
-                return Ok(());
+/// The session's host in the editor. Runs on a blocking thread; talks to
+/// the client through the runtime's handle.
+struct EditorHost {
+    state: Arc<State>,
+    client: Client,
+    handle: tokio::runtime::Handle,
+    events: tokio::sync::mpsc::UnboundedSender<Event>,
+}
+
+impl Host for EditorHost {
+    fn event(&mut self, event: &Event) {
+        let _ = self.events.send(event.clone());
+    }
+
+    /// A versioned `workspace/applyEdit` when the spec is open (recomputed
+    /// and retried if the user typed in between), else a byte-preserving
+    /// write that refuses to overwrite a file changed meanwhile.
+    fn write_spec(&mut self, path: &Path, role: Role, outcome: DeployStatus, now: &str) -> Result<bool, String> {
+        let Some(uri) = uri_of(path) else { return Ok(false) };
+        for _ in 0..5 {
+            let planned = {
+                let Some(open) = self.state.docs.get(&uri) else { break };
+                let spec = Spec::new(path.to_path_buf(), find_root(path), open.parsed.clone());
+                let edits = flow::writeback(&spec, role, outcome, now);
+                if edits.is_empty() {
+                    return Ok(false);
+                }
+                versioned_edit(&uri, Some(open.doc.version), &open.doc.rope, self.state.enc(), &edits)
+            };
+            match self.handle.block_on(self.client.apply_edit(planned)) {
+                Ok(r) if r.applied => return Ok(true),
+                // The client refused: most likely the user typed since. Look again.
+                _ => std::thread::sleep(std::time::Duration::from_millis(50)),
             }
-            versioned_edit(&uri, Some(open.doc.version), &open.doc.rope, state.enc(), &edits)
-        };
-        match client.apply_edit(planned).await {
-            Ok(r) if r.applied => return Ok(()),
-            // The client refused: most likely the user typed since. Look again.
-            _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+        if self.state.docs.contains_key(&uri) {
+            return Err(format!("{}: the editor refused the status update; set it by hand", path.display()));
+        }
+        session::write_spec_on_disk(path, role, outcome, now)
+    }
+
+    /// Open documents are indexed as the user sees them (unsaved edits
+    /// included), closed files as they are on disk.
+    fn reindex(&mut self, _ws: &Workspace, paths: &[PathBuf]) {
+        for path in paths {
+            match uri_of(path).filter(|u| self.state.docs.contains_key(u)) {
+                Some(uri) => {
+                    self.state.sync_open(&uri);
+                }
+                None => self.state.reload_from_disk(path),
+            }
         }
     }
-    if state.docs.contains_key(&uri) {
-        return Err(format!("{}: the editor refused the status update; set it by hand", path.display()));
-    }
-    let path = path.to_path_buf();
-    let now = now.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let spec = Spec::new(path.clone(), None, parse(text.as_str()));
-        let edits = flow::writeback(&spec, role, outcome, &now);
-        if edits.is_empty() {
-            return Ok(());
-        }
-        flow::write_file(&path, &text, &edits)
-    })
-    .await
-    .map_err(|e| e.to_string())?
 }

@@ -2,12 +2,19 @@
 //! documents, converts positions at the edge, debounces diagnostics and runs
 //! CPU work on the blocking pool. It holds no rules of its own.
 
+mod capabilities;
+mod code_actions;
+pub mod commands;
 mod convert;
 mod deploy;
+mod diagnostics;
+mod documents;
+mod edits;
 mod input;
 mod navigation;
 mod outbox;
 pub mod position;
+mod publish;
 mod server;
 mod settings;
 mod state;

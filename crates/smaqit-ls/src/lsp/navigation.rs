@@ -1,6 +1,7 @@
 //! LSP glue for `navigation`: definition, references, hover, symbols,
 //! completion, rename, moved files, code lens. Each request first brings an
-//! open document into the index so answers match what the user sees.
+//! open document that changed into the index, so answers match what the
+//! user sees.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,21 +10,14 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::convert::uri_of;
 use super::position::{Lines, to_offset, to_range};
-use super::state::{Indexed, State, with_cached_lines, with_lines};
-use smaqit_core::actions::TextEdit;
+use super::state::{State, with_cached_lines};
 use smaqit_core::navigation::{self, CompletionKind, SymbolKind, Target};
 use smaqit_core::workspace::FileEntry;
 
 impl State {
-    /// The spec at `uri`, synced first when it is open.
+    /// The spec at `uri`, synced first when it is open and changed.
     fn spec_entry(&self, uri: &Uri) -> Option<Arc<FileEntry>> {
-        if self.docs.contains_key(uri) {
-            return match self.sync_open(uri)? {
-                (Indexed::Spec(e), _) => Some(e),
-                _ => None,
-            };
-        }
-        self.ws.get(&uri.to_file_path()?)
+        self.current_spec(uri)
     }
 
     fn target(&self, uri: &Uri, pos: lsp::Position) -> Option<(Arc<FileEntry>, Target, std::ops::Range<usize>)> {
@@ -180,38 +174,6 @@ impl State {
                 })
                 .collect()
         })
-    }
-
-    /// One WorkspaceEdit over several files: versioned for open documents,
-    /// computed on what the user sees.
-    pub fn multi_file_edit(&self, edits: &[(PathBuf, Vec<TextEdit>)]) -> lsp::WorkspaceEdit {
-        let enc = self.enc();
-        let changes = edits
-            .iter()
-            .filter_map(|(path, edits)| {
-                let uri = uri_of(path)?;
-                let (version, text) = match self.docs.get(&uri) {
-                    Some(open) => (Some(open.doc.version), smaqit_core::text::SourceText::Rope(open.doc.rope.clone())),
-                    None => (None, self.indexed(path)?.text().clone()),
-                };
-                let edits = with_lines(&text, |l| {
-                    edits
-                        .iter()
-                        .map(|e| {
-                            lsp::OneOf::Left(lsp::TextEdit {
-                                range: to_range(l, &e.range, enc),
-                                new_text: e.new_text.clone(),
-                            })
-                        })
-                        .collect()
-                });
-                Some(lsp::TextDocumentEdit {
-                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version },
-                    edits,
-                })
-            })
-            .collect();
-        lsp::WorkspaceEdit { document_changes: Some(lsp::DocumentChanges::Edits(changes)), ..Default::default() }
     }
 }
 

@@ -7,10 +7,12 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use super::capabilities;
+use super::commands::{self, first_arg};
 use super::outbox::Outbox;
-use super::position::Encoding;
+use super::publish::{Publish, deliver};
 use super::settings::Settings;
-use super::state::{Indexed, Publish, State};
+use super::state::State;
 use smaqit_core::model::Status;
 
 pub struct Backend {
@@ -21,13 +23,6 @@ pub struct Backend {
     progress: std::sync::atomic::AtomicBool,
     watch_dynamic: std::sync::atomic::AtomicBool,
 }
-
-pub const COMMAND_TRANSITION: &str = "smaqit.setStatus";
-pub const COMMAND_REINDEX: &str = "smaqit.reindex";
-pub const COMMAND_DEPLOY: &str = "smaqit.deploy";
-pub const COMMAND_ENVIRONMENTS: &str = "smaqit.listEnvironments";
-pub const COMMAND_PLAN: &str = "smaqit.plan";
-pub const COMMAND_STATUS: &str = "smaqit.status";
 
 impl Backend {
     pub fn new(client: Client, outbox: Outbox) -> Self {
@@ -65,7 +60,7 @@ impl Backend {
 
     async fn index_workspace(&self) {
         let roots = self.state.roots.read().unwrap_or_else(|p| p.into_inner()).clone();
-        let token = NumberOrString::String("smaqit/index".into());
+        let token = NumberOrString::String(commands::INDEX_PROGRESS_TOKEN.into());
         let progress = if self.progress.load(Ordering::Relaxed)
             && self.client.create_work_done_progress(token.clone()).await.is_ok()
         {
@@ -174,17 +169,6 @@ impl Backend {
     }
 }
 
-/// Sends one file's diagnostics, unless the client pulls them or a later
-/// refresh already decided newer ones (checked as the frame is queued, so
-/// a file's last publish is always the last decided).
-fn deliver(outbox: &Outbox, state: &State, p: Publish) {
-    if state.pull.load(Ordering::Relaxed) {
-        return;
-    }
-    let params = PublishDiagnosticsParams { uri: p.uri, diagnostics: p.diagnostics, version: p.version };
-    outbox.notify_if("textDocument/publishDiagnostics", &params, || state.is_latest(&params.uri, p.hash));
-}
-
 fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = params
         .workspace_folders
@@ -203,133 +187,21 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let caps = &params.capabilities;
-        let utf8 = caps
-            .general
-            .as_ref()
-            .and_then(|g| g.position_encodings.as_ref())
-            .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
-        let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
-        let _ = self.state.encoding.set(enc);
-        // Pull only when the client can also be told to re-pull: closed files'
-        // diagnostics change as the index fills, and a client without
-        // workspace refresh (Neovim 0.11) would never see them otherwise.
-        let pull = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some()
-            && caps
-                .workspace
-                .as_ref()
-                .and_then(|w| w.diagnostics.as_ref())
-                .and_then(|d| d.refresh_support)
-                .unwrap_or(false);
-        self.state.pull.store(pull, Ordering::Relaxed);
-        let progress = caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
-        self.progress.store(progress, Ordering::Relaxed);
-        let watch = caps
-            .workspace
-            .as_ref()
-            .and_then(|w| w.did_change_watched_files.as_ref())
-            .and_then(|d| d.dynamic_registration)
-            .unwrap_or(false);
-        self.watch_dynamic.store(watch, Ordering::Relaxed);
+        let n = capabilities::negotiate(&params.capabilities);
+        let _ = self.state.encoding.set(n.encoding);
+        self.state.pull.store(n.pull, Ordering::Relaxed);
+        self.progress.store(n.progress, Ordering::Relaxed);
+        self.watch_dynamic.store(n.watch, Ordering::Relaxed);
         if let Some(opts) = &params.initialization_options {
             self.update_settings(opts).await;
         }
         *self.state.roots.write().unwrap_or_else(|p| p.into_inner()) = roots_of(&params);
-
-        let file_filter = FileOperationRegistrationOptions {
-            filters: vec![FileOperationFilter {
-                scheme: Some("file".into()),
-                pattern: FileOperationPattern { glob: "**/*".into(), matches: None, options: None },
-            }],
-        };
-        Ok(InitializeResult {
-            server_info: Some(ServerInfo { name: "smaqit-ls".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
-            capabilities: ServerCapabilities {
-                position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                    ..Default::default()
-                })),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![
-                        CodeActionKind::QUICKFIX,
-                        CodeActionKind::REFACTOR_REWRITE,
-                        CodeActionKind::SOURCE,
-                    ]),
-                    ..Default::default()
-                })),
-                diagnostic_provider: pull.then(|| {
-                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
-                        identifier: Some("smaqit".into()),
-                        inter_file_dependencies: true,
-                        workspace_diagnostics: true,
-                        ..Default::default()
-                    })
-                }),
-                definition_provider: Some(OneOf::Left(true)),
-                references_provider: Some(OneOf::Left(true)),
-                hover_provider: Some(HoverProviderCapability::Simple(true)),
-                document_symbol_provider: Some(OneOf::Left(true)),
-                workspace_symbol_provider: Some(OneOf::Left(true)),
-                rename_provider: Some(OneOf::Right(RenameOptions {
-                    prepare_provider: Some(true),
-                    work_done_progress_options: Default::default(),
-                })),
-                completion_provider: Some(CompletionOptions {
-                    trigger_characters: Some(["[", "-", ":", "#", " "].iter().map(|c| (*c).to_owned()).collect()),
-                    ..Default::default()
-                }),
-                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
-                execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: [
-                        COMMAND_TRANSITION,
-                        COMMAND_REINDEX,
-                        COMMAND_DEPLOY,
-                        COMMAND_ENVIRONMENTS,
-                        COMMAND_PLAN,
-                        COMMAND_STATUS,
-                    ]
-                    .into_iter()
-                    .map(String::from)
-                    .collect(),
-                    ..Default::default()
-                }),
-                workspace: Some(WorkspaceServerCapabilities {
-                    workspace_folders: None,
-                    file_operations: Some(WorkspaceFileOperationsServerCapabilities {
-                        did_create: Some(file_filter.clone()),
-                        did_rename: Some(file_filter.clone()),
-                        did_delete: Some(file_filter.clone()),
-                        will_rename: Some(FileOperationRegistrationOptions {
-                            filters: vec![FileOperationFilter {
-                                scheme: Some("file".into()),
-                                pattern: FileOperationPattern { glob: "**/*.md".into(), matches: None, options: None },
-                            }],
-                        }),
-                        ..Default::default()
-                    }),
-                }),
-                ..Default::default()
-            },
-            offset_encoding: None,
-        })
+        Ok(capabilities::initialize_result(&n))
     }
 
     async fn initialized(&self, _: InitializedParams) {
         if self.watch_dynamic.load(Ordering::Relaxed) {
-            let options = DidChangeWatchedFilesRegistrationOptions {
-                watchers: ["**/specs/*/*.md", "**/.smaqit/**"]
-                    .into_iter()
-                    .map(|g| FileSystemWatcher { glob_pattern: GlobPattern::String(g.into()), kind: None })
-                    .collect(),
-            };
-            let reg = Registration {
-                id: "smaqit-watch".into(),
-                method: "workspace/didChangeWatchedFiles".into(),
-                register_options: serde_json::to_value(options).ok(),
-            };
+            let reg = capabilities::watchers();
             if let Err(e) = self.client.register_capability(vec![reg]).await {
                 self.client.log_message(MessageType::WARNING, format!("file watching not registered: {e}")).await;
             }
@@ -508,10 +380,7 @@ impl LanguageServer for Backend {
                 .all_indexed()
                 .into_iter()
                 .filter_map(|e| {
-                    let path = match &e {
-                        Indexed::Spec(f) => f.spec.path.clone(),
-                        Indexed::Iac(f) => f.path.clone(),
-                    };
+                    let path = e.path().to_path_buf();
                     if state.is_open_path(&path) {
                         return None;
                     }
@@ -533,11 +402,13 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let args = &params.arguments;
+        let to_value = |v: std::result::Result<serde_json::Value, String>| v.map(Some).map_err(Error::invalid_params);
         match params.command.as_str() {
-            COMMAND_TRANSITION => {
+            commands::SET_STATUS => {
                 // Arguments: [uri, status]
-                let uri = params.arguments.first().and_then(|v| v.as_str()).and_then(|s| s.parse::<Uri>().ok());
-                let status = params.arguments.get(1).and_then(|v| v.as_str()).and_then(Status::parse);
+                let uri = args.first().and_then(|v| v.as_str()).and_then(|s| s.parse::<Uri>().ok());
+                let status = args.get(1).and_then(|v| v.as_str()).and_then(Status::parse);
                 let (Some(uri), Some(status)) = (uri, status) else {
                     return Err(Error::invalid_params("expected [documentUri, status]"));
                 };
@@ -545,32 +416,38 @@ impl LanguageServer for Backend {
                     return Err(Error::invalid_params("the document is not an open spec with a status"));
                 };
                 let applied = self.client.apply_edit(edit).await.map(|r| r.applied).unwrap_or(false);
-                Ok(Some(serde_json::json!({ "applied": applied })))
+                to_value(json(&commands::Applied { applied }))
             }
-            COMMAND_DEPLOY => {
-                let args = params.arguments.first().cloned().unwrap_or_default();
+            commands::DEPLOY => {
+                let args: commands::DeployArgs = first_arg(args).map_err(Error::invalid_params)?;
                 let progress = self.progress.load(Ordering::Relaxed);
-                let result = super::deploy::deploy(self.state.clone(), &self.client, progress, args).await?;
+                let token = params.work_done_progress_params.work_done_token.clone();
+                let result = super::deploy::deploy(self.state.clone(), &self.client, progress, args, token).await;
                 self.republish_all().await;
-                Ok(Some(result))
+                to_value(json(&result))
             }
-            COMMAND_ENVIRONMENTS => {
-                let args = params.arguments.first().cloned().unwrap_or_default();
-                super::deploy::list_environments(&self.state, &args).map(Some)
+            commands::LIST_ENVIRONMENTS => {
+                let args: commands::ProjectArgs = first_arg(args).map_err(Error::invalid_params)?;
+                to_value(super::deploy::list_environments(&self.state, &args).and_then(|v| json(&v)))
             }
-            COMMAND_PLAN => {
-                let args = params.arguments.first().cloned().unwrap_or_default();
-                super::deploy::plan(&self.state, &args).map(Some)
+            commands::PLAN => {
+                let args: commands::ProjectArgs = first_arg(args).map_err(Error::invalid_params)?;
+                to_value(super::deploy::plan(&self.state, &args).and_then(|v| json(&v)))
             }
-            COMMAND_STATUS => {
-                let args = params.arguments.first().cloned().unwrap_or_default();
-                Ok(Some(super::deploy::status(&self.state, &args)))
+            commands::STATUS => {
+                let args: commands::ProjectArgs = first_arg(args).map_err(Error::invalid_params)?;
+                to_value(json(&super::deploy::status(&self.state, &args)))
             }
-            COMMAND_REINDEX => {
+            commands::REINDEX => {
                 self.index_workspace().await;
-                Ok(Some(serde_json::json!({ "specs": self.state.ws.len() })))
+                to_value(json(&commands::Reindexed { specs: self.state.ws.len() }))
             }
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }
     }
+}
+
+/// A command's result as JSON.
+fn json<T: serde::Serialize>(v: &T) -> std::result::Result<serde_json::Value, String> {
+    serde_json::to_value(v).map_err(|e| e.to_string())
 }
