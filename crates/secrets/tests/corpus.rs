@@ -1,6 +1,11 @@
-//! Line-level precision and recall on the labelled secrets corpus
-//! (`shared/corpus/secrets`, beside the repository), plus leak and
-//! incremental-scan checks over the same files.
+//! Line-level precision and recall on the labelled secrets corpus, plus leak
+//! and incremental-scan checks over the same files.
+//!
+//! The corpus is the repository's own, `secrets/tests/corpus` (see its
+//! README for the labelling conventions and the matching rule). Set
+//! `SMAQIT_SECRETS_CORPUS` to a folder of the same layout (`labels.json` at
+//! its root) to score another corpus, e.g. a development set kept outside the
+//! repository.
 
 use smaqit_secrets::{Scanner, SecretFinding, is_scannable_path, looks_binary};
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,13 +16,20 @@ const MIN_PRECISION: f64 = 0.95;
 const MIN_RECALL: f64 = 0.95;
 
 /// Files at the corpus root that describe the corpus and are not part of it.
-const METADATA: &[&str] = &["README.md", "labels.json", "negatives.json", "verify_labels.py"];
+const METADATA: &[&str] = &["README.md", "labels.json", "negatives.json", "verify_labels.py", "make_values.py"];
 
+/// Environment variable naming another corpus folder to score instead.
+const CORPUS_ENV: &str = "SMAQIT_SECRETS_CORPUS";
+
+/// `<crate>/tests/corpus`, or the folder named by `SMAQIT_SECRETS_CORPUS`.
 fn corpus_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/secrets");
+    let (dir, origin) = match std::env::var_os(CORPUS_ENV).filter(|v| !v.is_empty()) {
+        Some(v) => (PathBuf::from(v), CORPUS_ENV),
+        None => (Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"), "the default"),
+    };
     assert!(
         dir.join("labels.json").is_file(),
-        "secrets corpus not found at {} (expected `shared/corpus/secrets` beside the repository checkout)",
+        "secrets corpus not found at {} ({origin}): no labels.json there",
         dir.display()
     );
     dir
@@ -112,9 +124,10 @@ fn corpus_precision_and_recall() {
         let l = texts.get(file).and_then(|t| t.split('\n').nth(line - 1)).unwrap_or("");
         l.trim().chars().take(110).collect()
     };
-    println!("secrets corpus: {} files scanned, {} labels", scanned.len(), labels.len());
+    println!("secrets corpus {}: {} files scanned, {} labels", root.display(), scanned.len(), labels.len());
     println!("TP {tp}  FP {}  FN {}", fps.len(), fns.len());
-    println!("precision {precision:.4}  recall {recall:.4}");
+    let f1 = 2.0 * precision * recall / (precision + recall).max(f64::MIN_POSITIVE);
+    println!("precision {precision:.4}  recall {recall:.4}  F1 {f1:.4}");
     println!("false positives:");
     for k in &fps {
         let dets: Vec<_> = predicted[*k].iter().map(|f| f.detector).collect();
