@@ -180,7 +180,9 @@ fn debug_output_never_contains_a_secret() {
     let mut checked = 0;
     for s in &scanned {
         for f in &s.findings {
-            let dbg = format!("{f:?}");
+            // The detector's id, code and description are public names (a
+            // Discord webhook URL holds "/discord", as its code does).
+            let dbg = format!("{f:?}").replace(f.code, "").replace(f.detector, "").replace(f.description, "");
             let value = &s.text[f.range.clone()];
             assert!(!dbg.contains(value), "{}: Debug shows the value", s.rel);
             let chars: Vec<char> = value.chars().collect();
