@@ -5,7 +5,7 @@
 #   1. wall time of each tool on a generated ~30 MB tree of IaC and spec
 #      Markdown (bench/secrets/gen_tree.py, seeded, byte-identical each run);
 #   2. precision / recall / F1 of each tool on the labelled corpus
-#      (shared/corpus/secrets, scored by bench/secrets/score.py);
+#      (crates/secrets/tests/corpus, scored by bench/secrets/score.py);
 #   3. the single-thread scanner throughput printed by
 #      `cargo bench -p smaqit-secrets --bench throughput`.
 #
@@ -16,7 +16,7 @@
 #                     detect-secrets, cargo-tools/ holds ripsecrets
 #   BENCH_WORK        scratch folder for the tree, the corpus copy and the
 #                     raw outputs (default $SMAQIT_CACHE/bench-secrets)
-#   SECRETS_CORPUS    the labelled corpus (default <repo>/../shared/corpus/secrets)
+#   SECRETS_CORPUS    the labelled corpus (default <repo>/crates/secrets/tests/corpus)
 #   BENCH_MB          tree size in MB (default 30)
 #   BENCH_SEED        generator seed (default 20250210)
 #   BENCH_RUNS        timed runs per tool (default 3)
@@ -44,7 +44,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE=${SMAQIT_CACHE:-$HOME/.cache/smaqit-ci}
 WORK=${BENCH_WORK:-$CACHE/bench-secrets}
-CORPUS=${SECRETS_CORPUS:-$REPO/../shared/corpus/secrets}
+CORPUS=${SECRETS_CORPUS:-$REPO/crates/secrets/tests/corpus}
 MB=${BENCH_MB:-30}
 SEED=${BENCH_SEED:-20250210}
 RUNS=${BENCH_RUNS:-3}
@@ -151,7 +151,7 @@ rm -rf "$WORK/corpus"
 cp -R "$CORPUS" "$WORK/corpus"
 chmod -R u+w "$WORK/corpus"
 rm -f "$WORK/corpus/README.md" "$WORK/corpus/labels.json" \
-      "$WORK/corpus/negatives.json" "$WORK/corpus/verify_labels.py"
+      "$WORK/corpus/negatives.json" "$WORK/corpus/verify_labels.py" "$WORK/corpus/make_values.py"
 LABELS=$CORPUS/labels.json
 
 # --- commands -------------------------------------------------------------
