@@ -111,7 +111,7 @@ fn consolidate(root: &Path, infra: &[PathBuf], upstream: &[PathBuf], files: &[St
     const BLOCKING: [&str; 5] = ["ref/", "spec/", "lifecycle/", "drift/", "secret/"];
     let blocking = |code: &str| BLOCKING.iter().any(|p| code.starts_with(p));
     let mut out = Vec::new();
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_string_lossy().into_owned();
+    let rel = |p: &Path| smaqit_core::paths::relative_to_root(root, p);
     for p in infra.iter().chain(upstream) {
         let Some(e) = ws.get(p) else { continue };
         let text = e.text.as_str();

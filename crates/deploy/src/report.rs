@@ -157,7 +157,7 @@ fn node(id: &str) -> String {
 }
 
 fn rel(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root).unwrap_or(p).to_string_lossy().into_owned()
+    smaqit_core::paths::relative_to_root(root, p)
 }
 
 /// Writes (or appends to) today's report; returns its path.

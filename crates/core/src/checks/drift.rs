@@ -40,8 +40,7 @@ fn name_of(spec: &Spec, root: &Path) -> String {
 
 /// `path` relative to the project root, with forward slashes.
 fn rel(root: &Path, path: &Path) -> String {
-    let p = path.strip_prefix(root).unwrap_or(path);
-    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    crate::paths::relative_to_root(root, path)
 }
 
 /// The Stack pins of the project at `root`, from the index (`skip`: a spec

@@ -82,11 +82,10 @@ impl Spec {
 
     /// Path relative to the project root, with forward slashes.
     pub fn relative_path(&self) -> String {
-        let rel = match &self.root {
-            Some(root) => self.path.strip_prefix(root).unwrap_or(&self.path),
-            None => &self.path,
-        };
-        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+        match &self.root {
+            Some(root) => crate::paths::relative_to_root(root, &self.path),
+            None => crate::paths::slash(&self.path),
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::output::{self, Located};
+use super::output::{self, Located, abs, display_path};
 use super::{CheckArgs, Format};
 use smaqit_core::checks::{self, Finding, Severity};
 use smaqit_core::project::find_root;
@@ -177,29 +177,4 @@ pub fn check_paths(paths: &[PathBuf], filter: &smaqit_core::workspace::FileFilte
             .then(a.finding.code.cmp(b.finding.code))
     });
     out
-}
-
-fn abs(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// The path to show for `file`: the command-line path it was found under,
-/// joined with its path inside it. None when it is under none of them.
-pub fn display_path(paths: &[PathBuf], file: &Path) -> Option<String> {
-    let file_abs = abs(file);
-    for p in paths {
-        let p_abs = abs(p);
-        if p_abs == file_abs {
-            return Some(slash(p));
-        }
-        if let Ok(rest) = file_abs.strip_prefix(&p_abs) {
-            let joined = if p == Path::new(".") { rest.to_path_buf() } else { p.join(rest) };
-            return Some(slash(&joined));
-        }
-    }
-    None
-}
-
-fn slash(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
 }

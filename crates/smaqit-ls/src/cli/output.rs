@@ -2,7 +2,7 @@
 //! columns are 1-based; columns count characters (Unicode scalar values).
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -58,8 +58,7 @@ impl Located {
                     let t = t.as_str();
                     line_col(&t, &LineIndex::new(&t), r.range.start)
                 });
-                let path =
-                    super::check::display_path(paths, &r.path).unwrap_or_else(|| r.path.to_string_lossy().into_owned());
+                let path = display_path(paths, &r.path).unwrap_or_else(|| r.path.to_string_lossy().into_owned());
                 RelatedLocated { path, line, column, message: r.message.clone() }
             })
             .collect();
@@ -208,4 +207,29 @@ fn level(s: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Info | Severity::Hint => "note",
     }
+}
+
+pub fn abs(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The path to show for `file`: the command-line path it was found under,
+/// joined with its path inside it. None when it is under none of them.
+pub fn display_path(paths: &[PathBuf], file: &Path) -> Option<String> {
+    let file_abs = abs(file);
+    for p in paths {
+        let p_abs = abs(p);
+        if p_abs == file_abs {
+            return Some(slash(p));
+        }
+        if let Ok(rest) = file_abs.strip_prefix(&p_abs) {
+            let joined = if p == Path::new(".") { rest.to_path_buf() } else { p.join(rest) };
+            return Some(slash(&joined));
+        }
+    }
+    None
+}
+
+fn slash(p: &Path) -> String {
+    smaqit_core::paths::slash(p)
 }

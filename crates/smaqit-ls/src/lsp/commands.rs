@@ -35,7 +35,7 @@ pub const INDEX_PROGRESS_TOKEN: &str = "smaqit/index";
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectArgs {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
 }
 
@@ -43,7 +43,7 @@ pub struct ProjectArgs {
 #[serde(rename_all = "camelCase")]
 pub struct DeployArgs {
     pub environment: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
 }
 

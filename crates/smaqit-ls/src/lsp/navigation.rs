@@ -11,7 +11,9 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 use super::convert::uri_of;
 use super::position::{Lines, to_offset, to_range};
 use super::state::{State, with_cached_lines};
-use smaqit_core::navigation::{self, CompletionKind, SymbolKind, Target};
+use smaqit_core::navigation::{self, CompletionKind, LensAction, SymbolKind, Target};
+
+use super::commands;
 use smaqit_core::workspace::FileEntry;
 
 impl State {
@@ -167,8 +169,18 @@ impl State {
                     range: to_range(l, &lens.range, self.enc()),
                     command: Some(lsp::Command {
                         title: lens.title,
-                        command: lens.command.as_ref().map_or(String::new(), |(c, _)| c.clone()),
-                        arguments: lens.command.map(|(_, a)| vec![a]),
+                        command: match &lens.action {
+                            LensAction::None => String::new(),
+                            LensAction::Deploy { .. } => commands::DEPLOY.into(),
+                        },
+                        arguments: match lens.action {
+                            LensAction::None => None,
+                            LensAction::Deploy { environment } => {
+                                serde_json::to_value(commands::DeployArgs { environment, root: None })
+                                    .ok()
+                                    .map(|a| vec![a])
+                            }
+                        },
                     }),
                     data: None,
                 })
