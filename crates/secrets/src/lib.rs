@@ -75,6 +75,26 @@ struct Compiled {
     valid: fn(&str) -> bool,
 }
 
+/// How many vendor-shape rules the engine can hold: the rules a line's
+/// prefilter hits ask for are kept in a fixed bit set of this size.
+pub const MAX_RULES: usize = 256;
+
+/// The rules a line asks for.
+#[derive(Default)]
+struct RuleMask([u64; MAX_RULES / 64]);
+
+impl RuleMask {
+    fn set(&mut self, i: u16) {
+        self.0[usize::from(i) / 64] |= 1 << (i % 64);
+    }
+    fn has(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+}
+
 /// A compiled set of detectors. Build it once and share it (`Send + Sync`).
 pub struct Scanner {
     pf: Prefilter,
@@ -104,6 +124,7 @@ impl Scanner {
 
     pub fn new() -> Scanner {
         let specs: Vec<RuleSpec> = detectors::all_rules();
+        assert!(specs.len() <= MAX_RULES, "{} vendor rules: raise MAX_RULES", specs.len());
         let pf = Prefilter::new(&specs);
         let rules = specs
             .iter()
@@ -190,7 +211,7 @@ impl Scanner {
     fn process_line(&self, ctx: &Ctx, line: Line, hits: &[(usize, Action)], out: &mut Vec<Raw>, skip: &mut usize) {
         use detectors::{generic, keys, urls};
         let nested = |t: &str| self.nested_has_secret(t);
-        let mut rule_mask: u128 = 0;
+        let mut rule_mask = RuleMask::default();
         for &(pos, a) in hits {
             match a {
                 Action::Pem => {
@@ -198,14 +219,14 @@ impl Scanner {
                         *skip = (*skip).max(s);
                     }
                 }
-                Action::Rule(i) => rule_mask |= 1u128 << i,
+                Action::Rule(i) => rule_mask.set(i),
                 _ => {}
             }
         }
-        if rule_mask != 0 {
+        if !rule_mask.is_empty() {
             let s = ctx.str(line.start..line.end);
             for (i, r) in self.rules.iter().enumerate() {
-                if rule_mask & (1u128 << i) == 0 {
+                if !rule_mask.has(i) {
                     continue;
                 }
                 for caps in r.re.captures_iter(s) {
@@ -333,6 +354,15 @@ fn finish(ctx: &Ctx, mut raws: Vec<Raw>, keep: Range<usize>) -> Vec<SecretFindin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_fits_the_engine() {
+        let n = detectors::all_rules().len();
+        assert!(n <= MAX_RULES, "{n} rules, the prefilter mask holds {MAX_RULES}");
+        let mut m = RuleMask::default();
+        m.set((MAX_RULES - 1) as u16);
+        assert!(m.has(MAX_RULES - 1) && !m.has(0) && !m.is_empty());
+    }
 
     #[test]
     fn scanner_is_send_sync() {

@@ -11,7 +11,7 @@ pub(crate) enum Action {
     /// A secret-ish key word: run the generic key/value parser at the hit.
     Generic,
     /// Run specific rule number `n` over the hit's line.
-    Rule(u8),
+    Rule(u16),
     /// `-----BEGIN`.
     Pem,
     /// `://`.
@@ -120,7 +120,7 @@ impl Prefilter {
         }
         for (i, r) in rules.iter().enumerate() {
             for k in r.keywords {
-                add(k, Action::Rule(i as u8));
+                add(k, Action::Rule(i as u16));
             }
         }
         add("-----begin", Action::Pem);

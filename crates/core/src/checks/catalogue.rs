@@ -113,6 +113,11 @@ mod tests {
             let heading = format!("### {}\n", c.id);
             assert_eq!(docs.matches(&heading).count(), 1, "docs/diagnostics.md needs exactly one `{}`", heading.trim());
         }
+        // The secret detectors share one section; each has a row in its table.
+        for d in smaqit_secrets::DETECTORS {
+            let row = format!("| `{}` |", d.code);
+            assert_eq!(docs.matches(&row).count(), 1, "docs/diagnostics.md needs one table row `{row}`");
+        }
         let mut codes: Vec<_> = all().map(|c| c.id).collect();
         codes.sort();
         codes.dedup();
