@@ -8,17 +8,14 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Weak};
 
-use smaqit_core::model::is_spec_path;
+use dashmap::DashMap;
 use smaqit_core::parse::{ParsedDoc, parse, reparse};
-use smaqit_core::project::find_root;
 use smaqit_core::text::{Document, Edit, SourceText};
-use smaqit_core::workspace::{ALLOWLIST, FileEntry, WalkError, read_limited};
+use smaqit_core::workspace::FileEntry;
 use smaqit_secrets::{Scanner, SecretFinding};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
-use super::convert;
-use super::position::to_byte_range;
-use super::state::{Indexed, State};
+use super::position::{Encoding, to_byte_range};
 
 pub struct OpenDoc {
     pub doc: Document,
@@ -45,27 +42,45 @@ const WINDOW_LINES: usize = 200;
 
 /// Open documents above this are kept but not analysed (a generous multiple
 /// of the on-disk limit, since the user chose to open the file).
-fn open_limit(max_file_size: u64) -> usize {
+pub fn open_limit(max_file_size: u64) -> usize {
     (max_file_size as usize).saturating_mul(8)
 }
 
-impl State {
-    pub fn open(&self, uri: Uri, text: &str, version: i32) {
+/// The open documents, by URI.
+#[derive(Default)]
+pub struct Documents(DashMap<Uri, OpenDoc>);
+
+impl std::ops::Deref for Documents {
+    type Target = DashMap<Uri, OpenDoc>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Documents {
+    /// Opens a document; above `limit` bytes it is kept but not analysed.
+    pub fn open(&self, uri: Uri, text: &str, version: i32, limit: usize) {
         let path = uri.to_file_path().map(|p| p.into_owned());
         let doc = Document::new(text, version);
-        let too_large = text.len() > open_limit(self.settings().max_file_size);
+        let too_large = text.len() > limit;
         let parsed = if too_large { ParsedDoc::default() } else { parse(&doc.rope) };
         let dirty = (!too_large).then_some(0..text.len());
         let sync = Arc::default();
         let open = OpenDoc { doc, parsed, path, secrets: Vec::new(), dirty, too_large, sync, synced: None };
-        self.docs.insert(uri, open);
+        self.0.insert(uri, open);
     }
 
     /// Applies changes in order. Refuses (and changes nothing) for an
     /// unknown document or a version not newer than the one held.
-    pub fn change(&self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> Result<(), String> {
-        let enc = self.enc();
-        let Some(mut open) = self.docs.get_mut(uri) else {
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        enc: Encoding,
+        limit: usize,
+    ) -> Result<(), String> {
+        let Some(mut open) = self.0.get_mut(uri) else {
             return Err(format!("didChange for a document that is not open: {}", uri.as_str()));
         };
         if version <= open.doc.version {
@@ -84,7 +99,7 @@ impl State {
             }
             open.doc.version = version;
             // Back under the limit: analyse it from scratch.
-            if open.doc.rope.len_bytes() <= open_limit(self.settings().max_file_size) {
+            if open.doc.rope.len_bytes() <= limit {
                 open.too_large = false;
                 open.parsed = parse(&open.doc.rope);
                 open.dirty = Some(0..open.doc.rope.len_bytes());
@@ -112,104 +127,57 @@ impl State {
         Ok(())
     }
 
-    /// Closes a document: the index goes back to what is on disk.
-    pub fn close(&self, uri: &Uri) -> Option<PathBuf> {
-        let (_, open) = self.docs.remove(uri)?;
-        self.generations.remove(uri);
-        let path = open.path?;
-        // A refresh still indexing the open text finishes first.
-        let _synced = open.sync.lock().unwrap_or_else(|p| p.into_inner());
-        self.reload_from_disk(&path);
-        Some(path)
+    /// What an index sync of `uri` needs, with the secrets re-scanned where
+    /// edits touched; None for an unknown document or one without a path.
+    pub fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let mut open = self.0.get_mut(uri)?;
+        let path = open.path.clone()?;
+        if open.too_large {
+            return Some(Snapshot::TooLarge { path, size: open.doc.rope.len_bytes() as u64 });
+        }
+        if let Some(dirty) = open.dirty.take() {
+            rescan_secrets(&mut open, &path, dirty);
+        }
+        Some(Snapshot::Text {
+            path,
+            text: SourceText::Rope(open.doc.rope.clone()),
+            parsed: open.parsed.clone(),
+            version: open.doc.version,
+            secrets: open.secrets.clone(),
+        })
     }
 
-    /// Re-reads a closed file into the index (or out of it).
-    pub fn reload_from_disk(&self, path: &Path) {
-        if path.ends_with(ALLOWLIST) {
-            self.ws.reload_allowlists();
-            return;
-        }
-        self.local.forget(path);
-        let base = find_root(path).unwrap_or_default();
-        if !path.exists() || !self.ws.filter().selects(&base, path) {
-            self.ws.remove(path);
-            return;
-        }
-        match read_limited(path, self.settings().max_file_size) {
-            Ok(text) => self.ws.upsert_file(path.to_path_buf(), text),
-            Err(WalkError::Binary) => {
-                self.ws.remove(path);
-            }
-            Err(e) => self.ws.mark_skipped(path.to_path_buf(), e),
+    /// Records that `entry` is the index's copy of version `version`.
+    pub fn mark_synced(&self, uri: &Uri, version: i32, entry: &Arc<FileEntry>) {
+        if let Some(mut open) = self.0.get_mut(uri) {
+            open.synced = Some((version, Arc::downgrade(entry)));
         }
     }
 
-    pub fn is_open_path(&self, path: &Path) -> bool {
-        convert::uri_of(path).is_some_and(|u| self.docs.contains_key(&u))
-    }
-
-    /// Pushes the open document's current text into the index, re-scanning
-    /// for secrets only the region edited since the last push. Returns the
-    /// index entry and the document version it reflects.
-    pub fn sync_open(&self, uri: &Uri) -> Option<(Indexed, i32)> {
-        let sync = self.docs.get(uri)?.sync.clone();
-        let _synced = sync.lock().unwrap_or_else(|p| p.into_inner());
-        let (path, text, parsed, version, secrets) = {
-            let mut open = self.docs.get_mut(uri)?;
-            let path = open.path.clone()?;
-            if open.too_large {
-                let size = open.doc.rope.len_bytes() as u64;
-                let limit = open_limit(self.settings().max_file_size) as u64;
-                drop(open);
-                self.ws.mark_skipped(path, WalkError::TooLarge { size, limit });
-                return None;
-            }
-            if let Some(dirty) = open.dirty.take() {
-                rescan_secrets(&mut open, &path, dirty);
-            }
-            let rope = SourceText::Rope(open.doc.rope.clone());
-            (path, rope, open.parsed.clone(), open.doc.version, open.secrets.clone())
-        };
-        let entry = if is_spec_path(&path) {
-            let e = self.ws.upsert_scanned(path, text, parsed, secrets);
-            if let Some(mut open) = self.docs.get_mut(uri) {
-                open.synced = Some((version, Arc::downgrade(&e)));
-            }
-            Indexed::Spec(e)
-        } else {
-            Indexed::Iac(self.ws.upsert_iac(path, text, Some(secrets)))
-        };
-        Some((entry, version))
-    }
-
-    /// The indexed spec at `uri` as the user sees it: synced first when the
-    /// document is open and changed since its last sync.
-    pub fn current_spec(&self, uri: &Uri) -> Option<Arc<FileEntry>> {
-        let path = uri.to_file_path()?.into_owned();
-        let fresh = self.docs.get(uri).map(|open| {
-            let indexed = self.ws.get(&path);
-            let synced = open.synced.as_ref();
-            synced.is_some_and(|(v, w)| {
-                *v == open.doc.version && indexed.as_ref().is_some_and(|e| std::ptr::eq(w.as_ptr(), Arc::as_ptr(e)))
+    /// Whether `indexed` is the copy of the document's current version.
+    pub fn is_synced(&self, uri: &Uri, indexed: Option<&Arc<FileEntry>>) -> bool {
+        self.0.get(uri).is_some_and(|open| {
+            open.synced.as_ref().is_some_and(|(v, w)| {
+                *v == open.doc.version && indexed.is_some_and(|e| std::ptr::eq(w.as_ptr(), Arc::as_ptr(e)))
             })
-        });
-        match fresh {
-            Some(false) => match self.sync_open(uri)? {
-                (Indexed::Spec(e), _) => Some(e),
-                _ => None,
-            },
-            _ => self.ws.get(&path),
-        }
+        })
     }
+}
 
-    /// Brings every open spec into the index (before a deploy, or an edit
-    /// of another file computed from the index).
-    pub fn sync_all_open(&self) {
-        let open: Vec<Uri> = self.docs.iter().map(|d| d.key().clone()).collect();
-        for uri in open {
-            self.current_spec(&uri);
-        }
-    }
+/// An open document as the index takes it.
+pub enum Snapshot {
+    Text {
+        path: PathBuf,
+        text: SourceText,
+        parsed: ParsedDoc,
+        version: i32,
+        secrets: Vec<SecretFinding>,
+    },
+    /// Over the size limit: not analysed.
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+    },
 }
 
 /// Re-scans a window of lines around the edited region, wider than the

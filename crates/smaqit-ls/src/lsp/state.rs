@@ -9,11 +9,14 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use dashmap::DashMap;
 use smaqit_core::checks;
+use smaqit_core::model::is_spec_path;
+use smaqit_core::project::find_root;
 use smaqit_core::text::{LazyLineIndex, SourceText};
-use smaqit_core::workspace::{FileEntry, IacEntry, Workspace};
-use tower_lsp_server::ls_types::Uri;
+use smaqit_core::workspace::{ALLOWLIST, FileEntry, IacEntry, WalkError, Workspace, read_limited};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
-use super::documents::OpenDoc;
+use super::convert;
+use super::documents::{Documents, Snapshot, open_limit};
 use super::position::{Encoding, Lines, StrLines};
 use super::settings::Settings;
 
@@ -43,7 +46,7 @@ impl Indexed {
 
 pub struct State {
     pub ws: Workspace,
-    pub docs: DashMap<Uri, OpenDoc>,
+    pub docs: Documents,
     pub encoding: OnceLock<Encoding>,
     pub settings: RwLock<Settings>,
     /// The client pulls diagnostics (`textDocument/diagnostic`).
@@ -69,7 +72,7 @@ impl State {
     pub fn new() -> Self {
         State {
             ws: Workspace::new(),
-            docs: DashMap::new(),
+            docs: Documents::default(),
             encoding: OnceLock::new(),
             settings: RwLock::new(Settings::default()),
             pull: AtomicBool::new(false),
@@ -119,6 +122,104 @@ impl State {
         let mut v: Vec<Indexed> = self.ws.specs().into_iter().map(Indexed::Spec).collect();
         v.extend(self.ws.iac_files().into_iter().map(Indexed::Iac));
         v
+    }
+}
+
+/// Documents and the index: how an open document's text reaches the
+/// index, and goes back to the disk's when it is closed.
+impl State {
+    /// Opens a document (`didOpen`).
+    pub fn open(&self, uri: Uri, text: &str, version: i32) {
+        self.docs.open(uri, text, version, open_limit(self.settings().max_file_size));
+    }
+
+    /// Applies a `didChange`, in order, before any `.await`.
+    pub fn change(&self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> Result<(), String> {
+        self.docs.change(uri, version, changes, self.enc(), open_limit(self.settings().max_file_size))
+    }
+
+    /// Closes a document: the index goes back to what is on disk.
+    pub fn close(&self, uri: &Uri) -> Option<PathBuf> {
+        let (_, open) = self.docs.remove(uri)?;
+        self.generations.remove(uri);
+        let path = open.path?;
+        // A refresh still indexing the open text finishes first.
+        let _synced = open.sync.lock().unwrap_or_else(|p| p.into_inner());
+        self.reload_from_disk(&path);
+        Some(path)
+    }
+
+    /// Re-reads a closed file into the index (or out of it).
+    pub fn reload_from_disk(&self, path: &Path) {
+        if path.ends_with(ALLOWLIST) {
+            self.ws.reload_allowlists();
+            return;
+        }
+        self.local.forget(path);
+        let base = find_root(path).unwrap_or_default();
+        if !path.exists() || !self.ws.filter().selects(&base, path) {
+            self.ws.remove(path);
+            return;
+        }
+        match read_limited(path, self.settings().max_file_size) {
+            Ok(text) => self.ws.upsert_file(path.to_path_buf(), text),
+            Err(WalkError::Binary) => {
+                self.ws.remove(path);
+            }
+            Err(e) => self.ws.mark_skipped(path.to_path_buf(), e),
+        }
+    }
+
+    pub fn is_open_path(&self, path: &Path) -> bool {
+        convert::uri_of(path).is_some_and(|u| self.docs.contains_key(&u))
+    }
+
+    /// Pushes the open document's current text into the index, re-scanning
+    /// for secrets only the region edited since the last push. Returns the
+    /// index entry and the document version it reflects.
+    pub fn sync_open(&self, uri: &Uri) -> Option<(Indexed, i32)> {
+        let sync = self.docs.get(uri)?.sync.clone();
+        let _synced = sync.lock().unwrap_or_else(|p| p.into_inner());
+        match self.docs.snapshot(uri)? {
+            Snapshot::TooLarge { path, size } => {
+                let limit = open_limit(self.settings().max_file_size) as u64;
+                self.ws.mark_skipped(path, WalkError::TooLarge { size, limit });
+                None
+            }
+            Snapshot::Text { path, text, parsed, version, secrets } => {
+                let entry = if is_spec_path(&path) {
+                    let e = self.ws.upsert_scanned(path, text, parsed, secrets);
+                    self.docs.mark_synced(uri, version, &e);
+                    Indexed::Spec(e)
+                } else {
+                    Indexed::Iac(self.ws.upsert_iac(path, text, Some(secrets)))
+                };
+                Some((entry, version))
+            }
+        }
+    }
+
+    /// The indexed spec at `uri` as the user sees it: synced first when the
+    /// document is open and changed since its last sync.
+    pub fn current_spec(&self, uri: &Uri) -> Option<Arc<FileEntry>> {
+        let path = uri.to_file_path()?.into_owned();
+        let indexed = self.ws.get(&path);
+        if !self.docs.contains_key(uri) || self.docs.is_synced(uri, indexed.as_ref()) {
+            return indexed;
+        }
+        match self.sync_open(uri)? {
+            (Indexed::Spec(e), _) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Brings every open spec into the index (before a deploy, or an edit
+    /// of another file computed from the index).
+    pub fn sync_all_open(&self) {
+        let open: Vec<Uri> = self.docs.iter().map(|d| d.key().clone()).collect();
+        for uri in open {
+            self.current_spec(&uri);
+        }
     }
 }
 
