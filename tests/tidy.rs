@@ -193,13 +193,13 @@ fn no_module_cycles() {
             }
             // A sub-folder's modules name their siblings through super::super;
             // its mod.rs speaks for it here.
+            let up = regex::Regex::new(r"super::super::([a-z_][a-z0-9_]*)").unwrap();
             for name in &names {
                 let m = dir.join(name).join("mod.rs");
                 if m.is_file() {
                     let mut refs = BTreeSet::new();
                     for f in rust_files(&dir.join(name)) {
                         let t = read(&f);
-                        let up = regex::Regex::new(r"super::super::([a-z_][a-z0-9_]*)").unwrap();
                         refs.extend(
                             up.captures_iter(shipped(&t)).map(|c| c[1].to_owned()).filter(|n| names.contains(n)),
                         );
