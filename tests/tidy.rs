@@ -14,8 +14,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 mod support;
+
+static SUPER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"super::([a-z_][a-z0-9_]*)").unwrap());
+static SUPER_SUPER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"super::super::([a-z_][a-z0-9_]*)").unwrap());
+static SUPER_GROUP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"use super::\{([^}]*)\}").unwrap());
 
 fn repo() -> PathBuf {
     support::repo_root()
@@ -140,12 +147,10 @@ fn core_modules_use_only_lower_layers() {
 /// `crate::path::x` for its own folder).
 fn sibling_refs(text: &str, siblings: &BTreeSet<String>, folder_path: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let direct = regex::Regex::new(r"super::([a-z_][a-z0-9_]*)").unwrap();
-    let group = regex::Regex::new(r"use super::\{([^}]*)\}").unwrap();
-    for c in direct.captures_iter(text) {
+    for c in SUPER.captures_iter(text) {
         out.insert(c[1].to_owned());
     }
-    for c in group.captures_iter(text) {
+    for c in SUPER_GROUP.captures_iter(text) {
         for part in c[1].split(',') {
             let name = part.trim().split("::").next().unwrap_or("").trim();
             out.insert(name.to_owned());
@@ -193,7 +198,6 @@ fn no_module_cycles() {
             }
             // A sub-folder's modules name their siblings through super::super;
             // its mod.rs speaks for it here.
-            let up = regex::Regex::new(r"super::super::([a-z_][a-z0-9_]*)").unwrap();
             for name in &names {
                 let m = dir.join(name).join("mod.rs");
                 if m.is_file() {
