@@ -307,6 +307,36 @@ impl Lsp {
         p["diagnostics"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Opens `path` with its text on disk, as a [`Doc`] to edit.
+    pub fn open_doc(&mut self, path: &Path, version: i32) -> Doc {
+        let (uri, text) = self.open(path, version);
+        Doc { uri, text, version }
+    }
+
+    /// Opens `path` with `text` (in `language`), as a [`Doc`] to edit.
+    pub fn open_text(&mut self, path: &Path, text: &str, version: i32, language: &str) -> Doc {
+        let u = uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": u, "languageId": language, "version": version, "text": text } }),
+        );
+        Doc { uri: u, text: text.to_owned(), version }
+    }
+
+    /// `textDocument/codeAction` on `range` (UTF-16 positions), sending back
+    /// `diagnostics`, optionally limited to the kinds in `only`.
+    pub fn code_actions(&mut self, uri: &str, range: Value, diagnostics: &[Value], only: &[&str]) -> Vec<Value> {
+        let mut context = json!({ "diagnostics": diagnostics });
+        if !only.is_empty() {
+            context["only"] = json!(only);
+        }
+        let r = self.request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": range, "context": context }),
+        );
+        r.as_array().cloned().unwrap_or_default()
+    }
+
     pub fn open(&mut self, path: &Path, version: i32) -> (String, String) {
         let text = std::fs::read_to_string(path).unwrap();
         let u = uri(path);
@@ -412,4 +442,70 @@ pub fn position_utf16(text: &str, offset: usize) -> Value {
 
 pub fn codes(diags: &[Value]) -> Vec<String> {
     diags.iter().filter_map(|d| d["code"].as_str().map(str::to_owned)).collect()
+}
+
+/// The client's copy of an open document: each edit updates the text,
+/// bumps the version and sends the `didChange` with UTF-16 positions.
+pub struct Doc {
+    pub uri: String,
+    pub text: String,
+    pub version: i32,
+}
+
+impl Doc {
+    /// Replaces the bytes `range` with `new`.
+    pub fn edit(&mut self, lsp: &mut Lsp, range: std::ops::Range<usize>, new: &str) {
+        let (start, end) = (position_utf16(&self.text, range.start), position_utf16(&self.text, range.end));
+        self.version += 1;
+        lsp.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": self.uri, "version": self.version },
+                "contentChanges": [{ "range": { "start": start, "end": end }, "text": new }]
+            }),
+        );
+        self.text.replace_range(range, new);
+    }
+
+    pub fn insert(&mut self, lsp: &mut Lsp, at: usize, new: &str) {
+        self.edit(lsp, at..at, new);
+    }
+
+    pub fn append(&mut self, lsp: &mut Lsp, new: &str) {
+        let end = self.text.len();
+        self.edit(lsp, end..end, new);
+    }
+
+    /// Replaces the first `needle` with `new`.
+    pub fn replace(&mut self, lsp: &mut Lsp, needle: &str, new: &str) {
+        let at = self.text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the document"));
+        self.edit(lsp, at..at + needle.len(), new);
+    }
+
+    /// Sends the whole text (full sync).
+    pub fn set(&mut self, lsp: &mut Lsp, text: &str) {
+        self.version += 1;
+        lsp.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": self.uri, "version": self.version }, "contentChanges": [{ "text": text }] }),
+        );
+        self.text = text.to_owned();
+    }
+
+    /// The UTF-16 position of byte `offset`.
+    pub fn pos(&self, offset: usize) -> Value {
+        position_utf16(&self.text, offset)
+    }
+
+    /// The UTF-16 position just inside the `nth` occurrence of `needle`.
+    pub fn pos_of(&self, needle: &str, nth: usize) -> Value {
+        let at = self.text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("{needle} #{nth}")).0;
+        position_utf16(&self.text, at + 1)
+    }
+
+    /// An empty range at the `nth` occurrence of `needle`.
+    pub fn at(&self, needle: &str, nth: usize) -> Value {
+        let p = self.pos_of(needle, nth);
+        json!({ "start": p, "end": p })
+    }
 }
