@@ -12,5 +12,6 @@ pub mod lock;
 pub mod protocol;
 pub mod report;
 pub mod session;
+pub mod signals;
 
 pub mod executor;

@@ -25,8 +25,18 @@ pub enum Request {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Event {
-    Progress { percent: u32, message: String },
-    Log { line: String },
+    Progress {
+        percent: u32,
+        message: String,
+    },
+    Log {
+        line: String,
+    },
+    /// A step started in its own process group: the caller kills the group
+    /// if the executor dies before the step ends.
+    Process {
+        pgid: i32,
+    },
     Attempt(Attempt),
     Health(HealthResult),
     Result(Outcome),
@@ -40,6 +50,10 @@ pub struct Attempt {
     pub failure: Option<String>,
     /// Scrubbed output of the attempt's steps and health checks.
     pub log: Vec<String>,
+    /// The failure cannot change by running the same steps again (a
+    /// command that cannot start, or the same failure as the attempt before).
+    #[serde(default)]
+    pub permanent: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -47,6 +61,12 @@ pub struct HealthResult {
     pub check: String,
     pub ok: bool,
     pub detail: String,
+    /// The check reached its target (an answer, a connection), healthy or not.
+    #[serde(default)]
+    pub reached: bool,
+    /// The criteria this check verifies (from the environment).
+    #[serde(default)]
+    pub verifies: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -57,6 +77,8 @@ pub enum Status {
     Failed,
     Cancelled,
     Refused,
+    /// Nothing was pending: nothing ran.
+    Skipped,
 }
 
 impl Status {
@@ -66,6 +88,7 @@ impl Status {
             Status::Failed => "failed",
             Status::Cancelled => "cancelled",
             Status::Refused => "refused",
+            Status::Skipped => "skipped",
         }
     }
 }
@@ -78,4 +101,16 @@ pub struct Outcome {
     pub message: String,
     pub attempts: Vec<Attempt>,
     pub health: Vec<HealthResult>,
+    /// A step ran (false: refused or failed before anything ran, so nothing
+    /// was rendered and no spec changes).
+    #[serde(default)]
+    pub started: bool,
+    /// The retries were used up (or the failure could not change): the
+    /// failure goes to a person.
+    #[serde(default)]
+    pub escalated: bool,
+    /// What the caller should know besides the message (a service that may
+    /// still run after a failed health check, a rollback that failed).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }

@@ -19,10 +19,10 @@ use crate::report;
 pub trait Host {
     /// A progress, log or health event from the executor (already scrubbed).
     fn event(&mut self, event: &Event);
-    /// Moves the spec at `path` as a deploy with `outcome` does to a spec of
-    /// `role` (see [`flow::writeback`]), on its current text; Ok(true) when
-    /// something was written.
-    fn write_spec(&mut self, path: &Path, role: Role, outcome: Status, now: &str) -> Result<bool, String>;
+    /// Moves the spec at `path` as `outcome` does to a spec of `role` (see
+    /// [`flow::writeback`]), on its current text; Ok(true) when something
+    /// was written.
+    fn write_spec(&mut self, path: &Path, role: Role, outcome: &Outcome, now: &str) -> Result<bool, String>;
     /// Brings the index up to date with `paths` after they were written.
     fn reindex(&mut self, ws: &Workspace, paths: &[PathBuf]);
 }
@@ -38,31 +38,49 @@ pub struct Summary {
     pub report: Option<PathBuf>,
 }
 
-/// Runs the executor for `prepared`, then writes statuses and the report.
-/// Blocks; run it off any async runtime. Setting `cancel` stops the deploy.
+/// Runs the executor for `prepared` (nothing when nothing is pending), then
+/// writes statuses and the report. Blocks; run it off any async runtime.
+/// Setting `cancel` stops the deploy.
 pub fn run(prepared: &Prepared, ws: &Workspace, host: &mut dyn Host, cancel: &AtomicBool) -> Summary {
-    let outcome = flow::run_executor(prepared, &mut |e| host.event(e), cancel);
+    let outcome = if prepared.nothing_pending {
+        Outcome {
+            status: Status::Skipped,
+            message: format!(
+                "nothing to deploy: no Infrastructure spec of `{}` is pending in `plan --phase=deploy`; run it \
+                 again with --regen to redeploy them",
+                prepared.env_name
+            ),
+            ..Default::default()
+        }
+    } else {
+        flow::run_executor(prepared, &mut |e| host.event(e), cancel)
+    };
     let now = timestamp::now();
     let mut written = Vec::new();
+    let mut changed = Vec::new();
     let mut problems = Vec::new();
     let roles = prepared
         .infra
         .iter()
         .map(|p| (p, Role::Infrastructure))
-        .chain(prepared.upstream.iter().map(|p| (p, Role::Upstream)));
+        .chain(prepared.upstream.iter().map(|u| (&u.path, Role::Upstream)));
     for (path, role) in roles {
-        match host.write_spec(path, role, outcome.status, &now) {
-            Ok(true) => written.push(smaqit_core::paths::relative_to_root(&prepared.root, path)),
+        match host.write_spec(path, role, &outcome, &now) {
+            Ok(true) => {
+                written.push(smaqit_core::paths::relative_to_root(&prepared.root, path));
+                changed.push(path.clone());
+            }
             Ok(false) => {}
             Err(e) => problems.push(e),
         }
     }
     // The report reads the specs as they are now.
-    let touched: Vec<PathBuf> = prepared.infra.iter().chain(&prepared.upstream).cloned().collect();
+    let touched: Vec<PathBuf> =
+        prepared.infra.iter().cloned().chain(prepared.upstream.iter().map(|u| u.path.clone())).collect();
     host.reindex(ws, &touched);
     let report = match outcome.status {
         Status::Cancelled => None,
-        _ => match report::write(prepared, &outcome, ws) {
+        _ => match report::write(&report::Record { prepared, outcome: &outcome, changed: &changed }, ws) {
             Ok(p) => Some(p),
             Err(e) => {
                 problems.push(format!("report: {e}"));
@@ -75,7 +93,7 @@ pub fn run(prepared: &Prepared, ws: &Workspace, host: &mut dyn Host, cancel: &At
 
 /// Writes a closed spec's new status to disk, byte-exactly; Ok(true) when
 /// something was written (the host for files that no editor holds).
-pub fn write_spec_on_disk(path: &Path, role: Role, outcome: Status, now: &str) -> Result<bool, String> {
+pub fn write_spec_on_disk(path: &Path, role: Role, outcome: &Outcome, now: &str) -> Result<bool, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let spec = smaqit_core::model::Spec::new(path.to_path_buf(), None, smaqit_core::parse::parse(text.as_str()));
     let edits = flow::writeback(&spec, role, outcome, now);

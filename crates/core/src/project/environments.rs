@@ -9,11 +9,14 @@
 //! timeout_secs = 60                   # per step
 //! retries = 2                         # after the first attempt
 //! secrets = { provider = "env" }      # env | file | command
+//! specs = ["INF-LOCAL"]              # the Infrastructure specs it realises
+//! rollback = [["sh", "-c", "kill \"$(cat .smaqit/run/service.pid)\""]]
 //! [[environments.local.health]]
 //! url = "http://127.0.0.1:{port}/health"
 //! expect_status = 200
 //! json = { sha = "*" }                # fields that must be present ("*") or equal
 //! within_secs = 20
+//! verifies = ["INF-LOCAL-001"]        # criteria this check verifies
 //! ```
 //!
 //! Placeholders in steps, endpoint and health checks: `{port}` (a free
@@ -62,6 +65,20 @@ pub struct Environment {
     /// binary in `exec` mode.
     #[serde(default)]
     pub executor: Option<Vec<String>>,
+    /// The IDs of the Infrastructure specs this environment realises. Left
+    /// out: the pending Infrastructure specs whose `## Constraints` name it
+    /// as their Target Environment, or all pending ones when the project has
+    /// a single environment (see `plan`'s deploy selection).
+    #[serde(default)]
+    pub specs: Option<Vec<String>>,
+    /// Steps run after a failed attempt (a step failed or a health check
+    /// did), with the same secrets: to stop or roll back what was started.
+    #[serde(default)]
+    pub rollback: Vec<Vec<String>>,
+    /// A PEM file of CA certificates trusted for `https://` health checks,
+    /// besides the system's (relative to the root).
+    #[serde(default)]
+    pub ca_file: Option<String>,
 }
 
 fn dot() -> String {
@@ -91,6 +108,10 @@ pub struct HealthCheck {
     /// Retry until this deadline.
     #[serde(default = "default_within")]
     pub within_secs: u64,
+    /// Acceptance criteria this check verifies: ticked `[x]` when it
+    /// passes, `[!]` when it fails.
+    #[serde(default)]
+    pub verifies: Vec<String>,
 }
 
 fn ok_status() -> u16 {
@@ -153,6 +174,21 @@ pub fn parse(text: &str) -> Result<EnvironmentsFile, ConfigError> {
         }
         if env.timeout_secs == 0 {
             return Err(bad(format!("environment `{name}`: timeout_secs must be at least 1")));
+        }
+        if let Some(i) = env.rollback.iter().position(|s| s.is_empty()) {
+            return Err(bad(format!("environment `{name}`: rollback step {} is an empty argv", i + 1)));
+        }
+        for id in env.health.iter().flat_map(|h| &h.verifies) {
+            if !crate::ids::is_criterion_id(id) {
+                return Err(bad(format!("environment `{name}`: `{id}` in `verifies` is not a criterion ID")));
+            }
+        }
+        for id in env.specs.iter().flatten() {
+            if !crate::ids::is_spec_id(id)
+                || crate::model::Layer::of_id(id) != Some(crate::model::Layer::Infrastructure)
+            {
+                return Err(bad(format!("environment `{name}`: `{id}` in `specs` is not an Infrastructure spec ID")));
+            }
         }
     }
     Ok(file)

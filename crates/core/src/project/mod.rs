@@ -4,6 +4,7 @@
 
 pub mod environments;
 pub mod plan;
+pub mod references;
 mod root;
 
 pub use root::find_root;

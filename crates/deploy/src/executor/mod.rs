@@ -1,38 +1,71 @@
 //! `smaqit-ls exec`: the trusted executor, a process of its own. It reads a
 //! deploy request on stdin, resolves `${secrets.X}` through the configured
 //! provider, renders the environment's files into a private folder (0700),
-//! runs the steps (argv, own process group, timeout, retries), checks health,
-//! and writes scrubbed JSON-line events and one result on stdout. Resolved
-//! values exist only here and in the steps' environment.
+//! runs the steps (argv, own process groups, timeout, retries, rollback),
+//! checks health, and writes scrubbed JSON-line events and one result on
+//! stdout. Resolved values exist only here and in the steps' environment;
+//! every line that leaves is scrubbed, and its stderr is discarded by the
+//! caller.
 
 mod health;
+mod private_dir;
 mod providers;
+mod render;
 pub mod scrub;
 
-use std::io::{BufRead, BufReader, Write};
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod steps;
 
-use crate::protocol::{Attempt, Event, Outcome, Request, Status};
-use scrub::Scrubber;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use smaqit_core::project::environments::Environment;
+
+use crate::protocol::{Attempt, Event, HealthResult, Outcome, Request, Status};
+use crate::signals;
+pub use private_dir::{PRIVATE_PREFIX, remove_private_dirs};
+use scrub::{Scrubber, Seen};
+use steps::{Step, StepError};
+
+/// The environment variables the `env` provider reads: never passed on to
+/// the steps, always scrubbed.
+pub const PROVIDER_ENV_PREFIX: &str = "SMAQIT_SECRET_";
+
+/// The private folder of the deploy in progress, for the signal thread.
+static CURRENT_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 /// Runs the executor on stdin/stdout; returns the process exit code.
 pub fn main() -> i32 {
     // A panic message could quote anything it was handed: say only that
     // the executor failed. Unwinding still removes the private folder.
     std::panic::set_hook(Box::new(|_| eprintln!("smaqit-ls exec: internal error; the deploy was abandoned")));
+    let out = Emitter::stdout();
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let (out, cancel) = (out.clone(), cancel.clone());
+        // Blocked here, before any other thread starts.
+        signals::handle(move |sig| {
+            cancel.store(true, Ordering::SeqCst);
+            signals::kill_running();
+            if let Some(dir) = CURRENT_DIR.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            out.emit(&Event::Result(Outcome {
+                status: Status::Cancelled,
+                message: format!("stopped by signal {sig}; nothing rendered is left behind"),
+                ..Default::default()
+            }));
+            std::process::exit(128 + sig);
+        });
+    }
+    private_dir::sweep_stale();
     let stdin = std::io::stdin();
     let mut first = String::new();
     if stdin.lock().read_line(&mut first).is_err() {
         return 2;
     }
-    let out = Emitter::stdout();
     let Ok(Request::Deploy { root, environment_name, environment, secrets }) = serde_json::from_str::<Request>(&first)
     else {
         out.emit(&Event::Result(Outcome {
@@ -41,12 +74,10 @@ pub fn main() -> i32 {
         }));
         return 2;
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    let running = Arc::new(AtomicI32::new(0));
     {
-        let (cancel, running) = (cancel.clone(), running.clone());
+        let cancel = cancel.clone();
         std::thread::spawn(move || {
-            // A cancel line, or stdin closing (the server went away), stops the deploy.
+            // A cancel line, or stdin closing (the caller went away), stops the deploy.
             for line in std::io::stdin().lock().lines() {
                 match line.ok().and_then(|l| serde_json::from_str::<Request>(&l).ok()) {
                     Some(Request::Cancel) => break,
@@ -54,10 +85,10 @@ pub fn main() -> i32 {
                 }
             }
             cancel.store(true, Ordering::SeqCst);
-            kill_group(running.load(Ordering::SeqCst));
+            signals::kill_running();
         });
     }
-    let outcome = deploy(Path::new(&root), &environment_name, &environment, &secrets, &cancel, &running, &out);
+    let outcome = deploy(Path::new(&root), &environment_name, &environment, &secrets, &cancel, &out);
     let code = i32::from(outcome.status != Status::Success);
     out.emit(&Event::Result(outcome));
     code
@@ -87,44 +118,9 @@ impl Emitter {
     }
 }
 
-/// Private folders are named `<PRIVATE_PREFIX><executor pid>-…`, so that the
-/// caller can remove what a killed executor left behind.
-pub const PRIVATE_PREFIX: &str = "smaqit-deploy-";
-
-/// Removes the private folders of the executor with process id `pid`.
-pub fn remove_private_dirs(pid: u32) {
-    let prefix = format!("{PRIVATE_PREFIX}{pid}-");
-    if let Ok(rd) = std::fs::read_dir(std::env::temp_dir()) {
-        for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-    }
-}
-
-/// The private folder the files are rendered into; removed on every exit
-/// path (success, failure, cancel, panic unwinding).
-struct PrivateDir(PathBuf);
-
-impl PrivateDir {
-    fn create() -> std::io::Result<PrivateDir> {
-        use std::os::unix::fs::DirBuilderExt;
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let dir = std::env::temp_dir().join(format!("{}{}-{nanos}", PRIVATE_PREFIX, std::process::id()));
-        std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
-        Ok(PrivateDir(dir))
-    }
-}
-
-impl Drop for PrivateDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn failed(message: String) -> Outcome {
-    Outcome { status: Status::Failed, message, ..Default::default() }
+/// A failure before anything ran: nothing rendered, no spec changes.
+fn not_started(message: String) -> Outcome {
+    Outcome { status: Status::Failed, message: format!("{message} (nothing was run)"), ..Default::default() }
 }
 
 fn deploy(
@@ -133,22 +129,28 @@ fn deploy(
     env: &Environment,
     secret_names: &[String],
     cancel: &AtomicBool,
-    running: &AtomicI32,
     out: &Emitter,
 ) -> Outcome {
     out.progress(2, format!("resolving {} secret reference(s)", secret_names.len()));
     let values = match providers::resolve(&env.secrets, secret_names, root) {
         Ok(v) => v,
-        Err(e) => return failed(e),
+        Err(e) => return not_started(e),
     };
-    let scrub = Scrubber::new(&values.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>());
-    let dir = match PrivateDir::create() {
+    let mut known: Vec<String> = values.iter().map(|(_, v)| v.clone()).collect();
+    known.extend(providers::provider_env_values());
+    let scrub = Scrubber::new(&known, Seen::open(root));
+    let agent = match health::agent(env.ca_file.as_deref().map(|f| root.join(f)).as_deref()) {
+        Ok(a) => a,
+        Err(e) => return not_started(scrub.scrub_raw(&e)),
+    };
+    let dir = match private_dir::PrivateDir::create() {
         Ok(d) => d,
-        Err(e) => return failed(format!("cannot create the private folder: {e}")),
+        Err(e) => return not_started(format!("cannot create the private folder: {e}")),
     };
+    *CURRENT_DIR.lock().unwrap_or_else(|p| p.into_inner()) = Some(dir.0.clone());
     out.progress(5, format!("rendering {} file(s)", env.files.len()));
-    if let Err(e) = render(root, &env.files, &values, &dir.0) {
-        return failed(scrub.scrub(&e));
+    if let Err(e) = render::render(root, &env.files, &values, &dir.0) {
+        return not_started(scrub.scrub_raw(&e));
     }
     // Fault injection for tests (debug builds only): a panic whose message
     // holds every resolved value, while the rendered files are on disk.
@@ -156,256 +158,236 @@ fn deploy(
     if std::env::var_os("SMAQIT_EXEC_FAULT").is_some_and(|v| v == "panic-after-render") {
         panic!("injected fault; values {values:?}");
     }
-    let port = free_port();
-    let fill = |s: &str| {
-        s.replace("{port}", &port.to_string())
-            .replace("{root}", &root.to_string_lossy())
-            .replace("{rendered}", &dir.0.to_string_lossy())
-    };
-    let endpoint = env.endpoint.as_deref().map(fill);
-    let attempts_total = env.retries + 1;
-    let mut attempts = Vec::new();
-    let mut health = Vec::new();
-    for n in 1..=attempts_total {
-        let base = 10 + (n - 1) * 80 / attempts_total;
-        let span = 80 / attempts_total;
-        let mut attempt = Attempt { number: n, ..Default::default() };
-        out.progress(base, format!("attempt {n} of {attempts_total}"));
-        for (i, step) in env.steps.iter().enumerate() {
-            if cancel.load(Ordering::SeqCst) {
-                return cancelled(attempts, attempt);
+    let run =
+        Run { root, env, values: &values, dir: &dir.0, port: free_port(), cancel, scrub: &scrub, out, agent: &agent };
+    let outcome = run.attempts(name);
+    scrub.save_seen();
+    *CURRENT_DIR.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    outcome
+}
+
+/// One deploy's attempts.
+struct Run<'a> {
+    root: &'a Path,
+    env: &'a Environment,
+    values: &'a [(String, String)],
+    dir: &'a Path,
+    port: u16,
+    cancel: &'a AtomicBool,
+    scrub: &'a Scrubber,
+    out: &'a Emitter,
+    agent: &'a ureq::Agent,
+}
+
+impl Run<'_> {
+    fn fill(&self, s: &str) -> String {
+        s.replace("{port}", &self.port.to_string())
+            .replace("{root}", &self.root.to_string_lossy())
+            .replace("{rendered}", &self.dir.to_string_lossy())
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
+    /// Runs `steps` (numbered for messages); the first failure, if any.
+    fn steps(
+        &self,
+        steps: &[Vec<String>],
+        what: &str,
+        base: u32,
+        span: u32,
+        log: &mut Vec<String>,
+    ) -> Option<(String, bool)> {
+        let workdir = self.root.join(&self.env.workdir);
+        for (i, step) in steps.iter().enumerate() {
+            if self.cancelled() {
+                return Some(("cancelled".into(), false));
             }
-            let argv: Vec<String> = step.iter().map(|a| fill(a)).collect();
-            out.progress(
-                base + span * i as u32 / (env.steps.len() as u32 + 1),
-                format!("step {}: {}", i + 1, scrub.scrub(&argv.join(" "))),
+            let argv: Vec<String> = step.iter().map(|a| self.fill(a)).collect();
+            self.out.progress(
+                base + span * i as u32 / (steps.len() as u32 + 1),
+                format!("{what} {}: {}", i + 1, self.scrub.scrub_raw(&argv.join(" "))),
             );
-            let workdir = root.join(&env.workdir);
-            let result = run_step(
-                &argv,
-                &workdir,
-                &values,
-                &dir.0,
-                port,
-                env.timeout_secs,
-                cancel,
-                running,
-                &scrub,
-                out,
-                &mut attempt.log,
-            );
-            if cancel.load(Ordering::SeqCst) {
-                return cancelled(attempts, attempt);
+            let s = Step {
+                argv: &argv,
+                workdir: &workdir,
+                values: self.values,
+                rendered: self.dir,
+                port: self.port,
+                timeout_secs: self.env.timeout_secs,
+            };
+            let shown = self.scrub.scrub_raw(&argv[0]);
+            match steps::run(&s, self.cancel, self.scrub, self.out, log) {
+                Ok(()) => {}
+                Err(StepError::Cancelled) => return Some(("cancelled".into(), false)),
+                Err(StepError::Permanent(why)) => return Some((format!("{what} {} ({shown}): {why}", i + 1), true)),
+                Err(StepError::Failed(why)) => return Some((format!("{what} {} ({shown}): {why}", i + 1), false)),
             }
-            if let Err(why) = result {
-                attempt.failure = Some(format!("step {} ({}): {why}", i + 1, scrub.scrub(&argv[0])));
+        }
+        None
+    }
+
+    fn health(&self, log: &mut Vec<String>) -> Vec<HealthResult> {
+        self.env
+            .health
+            .iter()
+            .map(|h| {
+                let mut h = h.clone();
+                h.url = h.url.as_deref().map(|u| self.fill(u));
+                h.tcp = h.tcp.as_deref().map(|t| self.fill(t));
+                let r = health::run(&h, self.agent, self.cancel, self.scrub);
+                log.push(format!("health: {} — {}", r.check, r.detail));
+                self.out.emit(&Event::Health(r.clone()));
+                r
+            })
+            .collect()
+    }
+
+    fn attempts(&self, name: &str) -> Outcome {
+        let total = self.env.retries + 1;
+        let mut attempts: Vec<Attempt> = Vec::new();
+        let mut health = Vec::new();
+        let mut notes = Vec::new();
+        for n in 1..=total {
+            let base = 10 + (n - 1) * 80 / total;
+            let span = 80 / total;
+            let mut attempt = Attempt { number: n, ..Default::default() };
+            self.out.progress(base, format!("attempt {n} of {total}"));
+            let failed_step = self.steps(&self.env.steps, "step", base, span, &mut attempt.log);
+            if self.cancelled() {
+                self.rollback(&mut attempt, &mut notes);
+                return cancelled(attempts, attempt, notes);
+            }
+            let mut health_failed = false;
+            match failed_step {
+                Some((why, permanent)) => {
+                    attempt.failure = Some(why);
+                    attempt.permanent = permanent;
+                }
+                None => {
+                    self.out.progress(base + span * 3 / 4, "checking health");
+                    health = self.health(&mut attempt.log);
+                    if self.cancelled() {
+                        self.rollback(&mut attempt, &mut notes);
+                        return cancelled(attempts, attempt, notes);
+                    }
+                    if let Some(bad) = health.iter().find(|h| !h.ok) {
+                        attempt.failure = Some(format!("health check {}: {}", bad.check, bad.detail));
+                        health_failed = true;
+                    }
+                }
+            }
+            attempt.ok = attempt.failure.is_none();
+            // The same failure as last time will not change by retrying.
+            if let Some(prev) = attempts.last()
+                && !attempt.ok
+                && prev.failure == attempt.failure
+                && prev.log == attempt.log
+            {
+                attempt.permanent = true;
+            }
+            if !attempt.ok {
+                if self.env.rollback.is_empty() && health_failed {
+                    let why = "the service the steps started may still be running, with its secrets, after the \
+                               failed health check; declare `rollback` steps in the environment to stop it";
+                    if !notes.iter().any(|n: &String| n == why) {
+                        notes.push(why.to_owned());
+                    }
+                }
+                self.rollback(&mut attempt, &mut notes);
+            }
+            self.out.emit(&Event::Attempt(attempt.clone()));
+            let (ok, permanent) = (attempt.ok, attempt.permanent);
+            attempts.push(attempt);
+            if ok {
+                let verified = !self.env.health.is_empty();
+                self.out.progress(100, if verified { "healthy" } else { "deployed (health not verified)" });
+                let message = if verified {
+                    format!("deployed `{name}` in {n} attempt(s); healthy")
+                } else {
+                    format!(
+                        "deployed `{name}` in {n} attempt(s); health not verified (the environment has no health check)"
+                    )
+                };
+                return Outcome {
+                    status: Status::Success,
+                    endpoint: self.env.endpoint.as_deref().map(|e| self.fill(e)),
+                    message,
+                    attempts,
+                    health,
+                    started: true,
+                    escalated: false,
+                    notes,
+                };
+            }
+            if permanent || n == total {
                 break;
             }
-        }
-        if attempt.failure.is_none() {
-            out.progress(base + span * 3 / 4, "checking health");
-            health = env
-                .health
-                .iter()
-                .map(|h| {
-                    let mut h = h.clone();
-                    h.url = h.url.as_deref().map(fill);
-                    h.tcp = h.tcp.as_deref().map(fill);
-                    let r = health::run(&h, cancel, &scrub);
-                    attempt.log.push(format!("health: {} — {}", r.check, r.detail));
-                    out.emit(&Event::Health(r.clone()));
-                    r
-                })
-                .collect();
-            if cancel.load(Ordering::SeqCst) {
-                return cancelled(attempts, attempt);
-            }
-            if let Some(bad) = health.iter().find(|h| !h.ok) {
-                attempt.failure = Some(format!("health check {}: {}", bad.check, bad.detail));
-            }
-        }
-        attempt.ok = attempt.failure.is_none();
-        out.emit(&Event::Attempt(attempt.clone()));
-        let ok = attempt.ok;
-        attempts.push(attempt);
-        if ok {
-            out.progress(100, "healthy");
-            return Outcome {
-                status: Status::Success,
-                endpoint,
-                message: format!("deployed `{name}` in {n} attempt(s)"),
-                attempts,
-                health,
-            };
-        }
-        if n < attempts_total {
             std::thread::sleep(Duration::from_millis(500));
         }
+        let last = attempts.last().and_then(|a| a.failure.clone()).unwrap_or_default();
+        let why = if attempts.last().is_some_and(|a| a.permanent) && attempts.len() < total as usize {
+            "the failure cannot change by running the same steps again, so it was not retried".to_owned()
+        } else {
+            format!(
+                "the retry threshold ({} retr{}) was exceeded",
+                self.env.retries,
+                if self.env.retries == 1 { "y" } else { "ies" }
+            )
+        };
+        Outcome {
+            status: Status::Failed,
+            endpoint: self.env.endpoint.as_deref().map(|e| self.fill(e)),
+            message: format!(
+                "`{name}` failed after {} attempt(s): {last}. {why}: this failure goes to human review (each \
+                 attempt's scrubbed log is in the report)",
+                attempts.len()
+            ),
+            attempts,
+            health,
+            started: true,
+            escalated: true,
+            notes,
+        }
     }
-    let last = attempts.last().and_then(|a| a.failure.clone()).unwrap_or_default();
-    Outcome {
-        status: Status::Failed,
-        endpoint,
-        message: format!("`{name}` failed after {attempts_total} attempt(s): {last}"),
-        attempts,
-        health,
+
+    /// The environment's rollback steps, after a failed or cancelled attempt.
+    fn rollback(&self, attempt: &mut Attempt, notes: &mut Vec<String>) {
+        if self.env.rollback.is_empty() {
+            return;
+        }
+        // A cancel stops the deploy's steps, not the rollback.
+        let quiet = AtomicBool::new(false);
+        let run = Run { cancel: &quiet, ..*self };
+        match run.steps(&self.env.rollback, "rollback", 90, 5, &mut attempt.log) {
+            None => attempt.log.push("rollback: done".into()),
+            Some((why, _)) => {
+                attempt.log.push(format!("rollback failed: {why}"));
+                notes.push(format!("rollback failed after attempt {}: {why}", attempt.number));
+            }
+        }
     }
 }
 
-fn cancelled(mut attempts: Vec<Attempt>, mut current: Attempt) -> Outcome {
+fn cancelled(mut attempts: Vec<Attempt>, mut current: Attempt, notes: Vec<String>) -> Outcome {
     current.failure = Some("cancelled".into());
     attempts.push(current);
-    Outcome { status: Status::Cancelled, message: "deploy cancelled".into(), attempts, ..Default::default() }
-}
-
-/// Copies each file into `dir` (same relative path) with references resolved.
-fn render(root: &Path, files: &[String], values: &[(String, String)], dir: &Path) -> Result<(), String> {
-    for f in files {
-        let rel = Path::new(f);
-        if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-            return Err(format!("file `{f}` must be a path inside the project"));
-        }
-        let text = std::fs::read_to_string(root.join(rel)).map_err(|e| format!("cannot read `{f}`: {e}"))?;
-        let mut rendered = text;
-        for (name, value) in values {
-            rendered = rendered.replace(&format!("${{secrets.{name}}}"), value);
-        }
-        let target = dir.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create a folder for `{f}`: {e}"))?;
-        }
-        write_private(&target, &rendered).map_err(|e| format!("cannot write the rendered `{f}`: {e}"))?;
+    Outcome {
+        status: Status::Cancelled,
+        message: "deploy cancelled".into(),
+        attempts,
+        started: true,
+        notes,
+        ..Default::default()
     }
-    Ok(())
-}
-
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(text.as_bytes())
 }
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_or(0, |a| a.port())
 }
 
-fn kill_group(pgid: i32) {
-    if pgid > 0 {
-        // SAFETY: kill(2) on a process group we created; no memory involved.
-        unsafe {
-            libc::kill(-pgid, libc::SIGKILL);
-        }
-    }
-}
-
-/// Runs one step in its own process group, forwarding scrubbed output.
-#[allow(clippy::too_many_arguments)]
-fn run_step(
-    argv: &[String],
-    workdir: &Path,
-    values: &[(String, String)],
-    rendered: &Path,
-    port: u16,
-    timeout_secs: u64,
-    cancel: &AtomicBool,
-    running: &AtomicI32,
-    scrub: &Scrubber,
-    out: &Emitter,
-    log: &mut Vec<String>,
-) -> Result<(), String> {
-    let mut cmd = Command::new(&argv[0]);
-    cmd.args(&argv[1..])
-        .current_dir(workdir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .env("SMAQIT_RENDERED", rendered)
-        .env("SMAQIT_PORT", port.to_string())
-        .process_group(0);
-    // If the executor dies (killed, crashed), the step dies with it rather
-    // than run on with secrets in its environment. What a step daemonizes
-    // (the deployed service) is not its child and keeps running.
-    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    for (name, value) in values {
-        cmd.env(name, value);
-    }
-    let mut child: Child = cmd.spawn().map_err(|e| format!("cannot start: {e}"))?;
-    running.store(child.id() as i32, Ordering::SeqCst);
-    let (tx, rx) = mpsc::channel::<String>();
-    for pipe in [
-        child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-        child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    drop(tx);
-    let deadline = Instant::now() + Duration::from_secs(timeout_secs);
-    // Each line is held back until the next arrives, so that a value split
-    // across the two is masked in both.
-    let mut held: Option<String> = None;
-    let mut forward = |line: Option<String>| {
-        let mut next = line;
-        if let (Some(prev), Some(n)) = (held.as_mut(), next.as_mut()) {
-            scrub.split_pair(prev, n);
-        }
-        if let Some(prev) = std::mem::replace(&mut held, next.take()) {
-            let clean = scrub.scrub(&prev);
-            out.emit(&Event::Log { line: clean.clone() });
-            log.push(clean);
-        }
-    };
-    let status = loop {
-        while let Ok(line) = rx.recv_timeout(Duration::from_millis(20)) {
-            forward(Some(line));
-        }
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) => {}
-            Err(e) => break Err(e.to_string()),
-        }
-        if cancel.load(Ordering::SeqCst) {
-            kill_group(child.id() as i32);
-            let _ = child.wait();
-            break Err("cancelled".into());
-        }
-        if Instant::now() >= deadline {
-            kill_group(child.id() as i32);
-            let _ = child.wait();
-            break Err(format!("timed out after {timeout_secs} s"));
-        }
-    };
-    running.store(0, Ordering::SeqCst);
-    // Output still buffered; a daemon the step started may keep the pipe
-    // open, so do not wait for the end of it.
-    let drain_until = Instant::now() + Duration::from_millis(200);
-    while let Ok(line) = rx.recv_timeout(drain_until.saturating_duration_since(Instant::now())) {
-        forward(Some(line));
-    }
-    forward(None);
-    let status = status?;
-    if status.success() { Ok(()) } else { Err(format!("exited with {status}")) }
-}
-
-/// For the LSP's health-check descriptions shown before a deploy.
+/// For the health-check descriptions shown before a deploy.
 pub fn describe_health(env: &Environment) -> Vec<String> {
     env.health.iter().map(|h| h.describe()).collect()
 }

@@ -16,7 +16,7 @@ pub fn resolve(provider: &SecretsProvider, names: &[String], root: &Path) -> Res
     let mut out = Vec::new();
     for name in names {
         let value = match provider {
-            SecretsProvider::Env => std::env::var(format!("SMAQIT_SECRET_{name}")).map_err(|_| {
+            SecretsProvider::Env => std::env::var(format!("{}{name}", super::PROVIDER_ENV_PREFIX)).map_err(|_| {
                 format!("${{secrets.{name}}} could not be resolved: SMAQIT_SECRET_{name} is not set (provider env)")
             })?,
             SecretsProvider::File { path } => file_values
@@ -29,6 +29,15 @@ pub fn resolve(provider: &SecretsProvider, names: &[String], root: &Path) -> Res
         };
         if value.is_empty() {
             return Err(format!("${{secrets.{name}}} resolved to an empty value"));
+        }
+        let n = value.trim().chars().count();
+        if n < super::scrub::MIN_SECRET_LEN {
+            return Err(format!(
+                "${{secrets.{name}}} resolved to a value of {n} character(s): values shorter than {} cannot be \
+                 told apart from ordinary output, so they could not be scrubbed from it; nothing was run. Use a \
+                 longer secret.",
+                super::scrub::MIN_SECRET_LEN
+            ));
         }
         out.push((name.clone(), value));
     }
@@ -94,4 +103,14 @@ fn run_command(argv: &[String], name: &str) -> Result<String, String> {
     let value =
         String::from_utf8(out.stdout).map_err(|_| format!("${{secrets.{name}}}: the provider printed non-UTF-8"))?;
     Ok(value.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// Every value the environment's provider holds in the executor's own
+/// environment (`SMAQIT_SECRET_*`), referenced or not: they are scrubbed too.
+pub fn provider_env_values() -> Vec<String> {
+    std::env::vars_os()
+        .filter(|(k, _)| k.to_string_lossy().starts_with(super::PROVIDER_ENV_PREFIX))
+        .map(|(_, v)| v.to_string_lossy().into_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
 }

@@ -55,6 +55,10 @@ pub enum Command {
         /// Do not ask for confirmation (required when stdin is not a terminal).
         #[arg(long)]
         yes: bool,
+        /// Deploy every Infrastructure spec of the environment again, not
+        /// only the pending ones.
+        #[arg(long)]
+        regen: bool,
         /// The project (default: the current folder).
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -114,7 +118,7 @@ pub fn run(command: Command) -> i32 {
     match command {
         Command::Check(args) => check::run(&args),
         Command::Plan { args } => plan::run(&args),
-        Command::Deploy { env, yes, root } => deploy::run(&env, yes, &root),
+        Command::Deploy { env, yes, regen, root } => deploy::run(&env, yes, regen, &root),
         // Served by main: the language server and the executor.
         Command::Lsp | Command::Exec => 2,
     }

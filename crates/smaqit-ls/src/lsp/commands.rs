@@ -45,6 +45,9 @@ pub struct DeployArgs {
     pub environment: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
+    /// Deploy every Infrastructure spec of the environment again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub regen: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -16,7 +16,7 @@ use smaqit_core::project::plan::{Phase, PlanEntry, phase_output, plan_phase};
 use smaqit_core::workspace::Workspace;
 use smaqit_deploy::flow::{self, Role};
 use smaqit_deploy::lock::ProjectLock;
-use smaqit_deploy::protocol::{Event, Status as DeployStatus};
+use smaqit_deploy::protocol::{Event, Outcome, Status as DeployStatus};
 use smaqit_deploy::session::{self, Host};
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, NumberOrString, ShowDocumentParams, Uri};
@@ -143,6 +143,7 @@ pub async fn deploy(
     token: Option<NumberOrString>,
 ) -> DeployResult {
     let env_name = args.environment;
+    let args_regen = args.regen;
     let Some(root) = project_root(&state, args.root.as_deref()) else { return refused(no_project(), Vec::new()) };
     let _lock = match ProjectLock::acquire(&root) {
         Ok(l) => l,
@@ -160,7 +161,7 @@ pub async fn deploy(
     let (s, r, e) = (state.clone(), root.clone(), env_name.clone());
     let prepared = tokio::task::spawn_blocking(move || {
         s.sync_all_open();
-        flow::prepare(&r, &e, &s.ws)
+        flow::prepare(&r, &e, args_regen, &s.ws)
     })
     .await;
     let prepared = match prepared {
@@ -267,7 +268,7 @@ impl Host for EditorHost {
     /// A versioned `workspace/applyEdit` when the spec is open (recomputed
     /// and retried if the user typed in between), else a byte-preserving
     /// write that refuses to overwrite a file changed meanwhile.
-    fn write_spec(&mut self, path: &Path, role: Role, outcome: DeployStatus, now: &str) -> Result<bool, String> {
+    fn write_spec(&mut self, path: &Path, role: Role, outcome: &Outcome, now: &str) -> Result<bool, String> {
         let Some(uri) = uri_of(path) else { return Ok(false) };
         for _ in 0..5 {
             let planned = {

@@ -176,7 +176,7 @@ impl State {
                         arguments: match lens.action {
                             LensAction::None => None,
                             LensAction::Deploy { environment } => {
-                                serde_json::to_value(commands::DeployArgs { environment, root: None })
+                                serde_json::to_value(commands::DeployArgs { environment, root: None, regen: false })
                                     .ok()
                                     .map(|a| vec![a])
                             }

@@ -1,0 +1,257 @@
+//! Before the executor runs: which Infrastructure specs the environment
+//! deploys (and which upstream specs move with them), which secrets its
+//! files reference, and whether anything it uses holds an error-severity
+//! finding (consolidation: then the deploy is refused).
+
+use std::path::{Path, PathBuf};
+
+use smaqit_core::checks::{self, Finding, Severity};
+use smaqit_core::ids;
+use smaqit_core::model::{Layer, Spec};
+use smaqit_core::paths::relative_to_root;
+use smaqit_core::project::environments::{self as config, ENVIRONMENTS_FILE, Environment};
+use smaqit_core::project::plan::{Phase, phase_output, plan_phase};
+use smaqit_core::project::references::{Filter, secret_refs};
+use smaqit_core::workspace::Workspace;
+
+/// Everything decided before the executor runs.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub root: PathBuf,
+    pub env_name: String,
+    pub env: Environment,
+    /// The verbatim output of `plan --phase=deploy`.
+    pub plan_output: String,
+    /// Every Infrastructure spec was processed already (nothing pending):
+    /// nothing runs, the report says so and suggests `--regen`.
+    pub nothing_pending: bool,
+    /// `--regen`: every Infrastructure spec of the environment is processed.
+    pub regen: bool,
+    /// The Infrastructure specs this deploy realises (absolute paths).
+    pub infra: Vec<PathBuf>,
+    /// Pending Infrastructure specs this environment does not deploy.
+    pub not_deployed: Vec<PathBuf>,
+    /// Business/Functional/Stack specs those reference, and why.
+    pub upstream: Vec<Upstream>,
+    /// `${secrets.NAME}` names the environment's files use.
+    pub secrets: Vec<String>,
+}
+
+/// An upstream spec the deploy moves to `deployed`, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Upstream {
+    pub path: PathBuf,
+    /// e.g. `referenced by INF-LOCAL under Implements`.
+    pub because: String,
+}
+
+/// Why a deploy did not start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+    pub message: String,
+    /// `path:line:col: code: message` of each blocking finding.
+    pub conflicts: Vec<String>,
+}
+
+fn refuse(message: String) -> Refusal {
+    Refusal { message, conflicts: Vec::new() }
+}
+
+/// Plans a deploy of `env_name` (every spec of it under `regen`) and
+/// refuses while error-severity findings stand in what it uses.
+pub fn prepare(root: &Path, env_name: &str, regen: bool, ws: &Workspace) -> Result<Prepared, Refusal> {
+    let file = config::load(root).map_err(|e| refuse(format!("{ENVIRONMENTS_FILE}: {}", e.message)))?;
+    let Some(env) = file.environments.get(env_name).cloned() else {
+        let known: Vec<&str> = file.environments.keys().map(String::as_str).collect();
+        return Err(refuse(format!(
+            "no environment `{env_name}` in {ENVIRONMENTS_FILE} (known: {})",
+            known.join(", ")
+        )));
+    };
+    let plan = plan_phase(root, Phase::Deploy, regen, &mut |_| {});
+    let pending: Vec<PathBuf> = plan.pending.iter().map(|e| root.join(&e.path)).collect();
+    let (infra, not_deployed) = select(&pending, env_name, &env, file.environments.len(), ws)?;
+    let upstream = upstream_of(&infra, ws);
+    let secrets = referenced_secrets(root, &env)?;
+    let conflicts = consolidate(root, &env, &infra, &upstream, ws);
+    if !conflicts.is_empty() {
+        return Err(Refusal {
+            message: format!(
+                "refused: {} error-severity finding(s) in what `{env_name}` deploys must be fixed first",
+                conflicts.len()
+            ),
+            conflicts,
+        });
+    }
+    Ok(Prepared {
+        root: root.to_path_buf(),
+        env_name: env_name.to_owned(),
+        nothing_pending: infra.is_empty(),
+        regen,
+        env,
+        plan_output: phase_output(root, Phase::Deploy),
+        infra,
+        not_deployed,
+        upstream,
+        secrets,
+    })
+}
+
+/// The pending specs `env` realises: those its `specs` list names; without
+/// one, those whose `## Constraints` name it as Target Environment, or every
+/// pending spec when the project has a single environment.
+fn select(
+    pending: &[PathBuf],
+    name: &str,
+    env: &Environment,
+    environments: usize,
+    ws: &Workspace,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Refusal> {
+    let id_of = |p: &PathBuf| ws.get(p).and_then(|e| e.spec.id().map(str::to_owned));
+    let chosen: Vec<PathBuf> = match &env.specs {
+        Some(ids) => pending.iter().filter(|p| id_of(p).is_some_and(|id| ids.contains(&id))).cloned().collect(),
+        None => {
+            let targeted: Vec<PathBuf> =
+                pending.iter().filter(|p| ws.get(p).is_some_and(|e| targets(&e.spec, name))).cloned().collect();
+            if !targeted.is_empty() || environments > 1 { targeted } else { pending.to_vec() }
+        }
+    };
+    let rest = pending.iter().filter(|p| !chosen.contains(p)).cloned().collect();
+    Ok((chosen, rest))
+}
+
+/// Whether the spec's `## Constraints` table says its Target Environment
+/// is `name` (a word of the cell: `local, with the bucket in AWS`).
+fn targets(spec: &Spec, name: &str) -> bool {
+    spec.doc.tables().any(|t| {
+        t.rows.iter().any(|r| {
+            r.first().is_some_and(|c| c.text.trim().eq_ignore_ascii_case("Target Environment"))
+                && r.get(1).is_some_and(|c| {
+                    c.text
+                        .split(|ch: char| !(ch.is_alphanumeric() || ch == '-' || ch == '_'))
+                        .any(|w| w.eq_ignore_ascii_case(name))
+                })
+        })
+    })
+}
+
+/// Business, Functional and Stack specs the deployed specs reference under
+/// `## References`, once each, with the first reason found.
+fn upstream_of(infra: &[PathBuf], ws: &Workspace) -> Vec<Upstream> {
+    let mut out: Vec<Upstream> = Vec::new();
+    for p in infra {
+        let Some(entry) = ws.get(p) else { continue };
+        let from = entry.spec.id().unwrap_or("the Infrastructure spec").to_owned();
+        for l in entry.spec.doc.links() {
+            let id = ids::criterion_parts(&l.label).map_or(l.label.as_str(), |(s, _)| s);
+            for t in ws.by_id(id) {
+                let up = matches!(t.spec.layer, Some(Layer::Business | Layer::Functional | Layer::Stack));
+                if up && t.spec.root == entry.spec.root && !out.iter().any(|u| u.path == t.spec.path) {
+                    let under = l.under_h3.as_deref().or(l.under.as_deref()).unwrap_or("References");
+                    out.push(Upstream {
+                        path: t.spec.path.clone(),
+                        because: format!("referenced by {from} under {under}"),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The secret names the environment's files reference; an unknown filter
+/// or an unreadable file refuses the deploy.
+fn referenced_secrets(root: &Path, env: &Environment) -> Result<Vec<String>, Refusal> {
+    let mut secrets: Vec<String> = Vec::new();
+    for f in &env.files {
+        let text = std::fs::read_to_string(root.join(f)).map_err(|e| refuse(format!("cannot read `{f}`: {e}")))?;
+        for r in secret_refs(&text) {
+            if let Err(bad) = &r.filter {
+                let line = text[..r.range.start].matches('\n').count() + 1;
+                return Err(refuse(format!(
+                    "{f}:{line}: unknown filter `|{bad}` in ${{secrets.{}|{bad}}} (known: {})",
+                    r.name,
+                    Filter::NAMES.join(", ")
+                )));
+            }
+            if !secrets.contains(&r.name) {
+                secrets.push(r.name);
+            }
+        }
+    }
+    Ok(secrets)
+}
+
+/// `path:line:col: code: message` for a blocking finding of `path`.
+fn located(root: &Path, path: &Path, text: &str, f: &Finding) -> String {
+    let at = f.range.start.min(text.len());
+    let line = text[..at].matches('\n').count() + 1;
+    let col = text[..at].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{}:{line}:{col}: {}: {}", relative_to_root(root, path), f.code, f.message)
+}
+
+/// The error-severity findings in everything the deploy uses: the specs it
+/// deploys and moves (cross-layer conflicts and secrets), the files it
+/// renders, the environments file itself, and the scripts and inline
+/// commands its steps run.
+fn consolidate(
+    root: &Path,
+    env: &Environment,
+    infra: &[PathBuf],
+    upstream: &[Upstream],
+    ws: &Workspace,
+) -> Vec<String> {
+    const BLOCKING: [&str; 6] = ["ref", "spec", "lifecycle", "drift", "secret", "frontmatter"];
+    let blocking = |f: &Finding| f.severity == Severity::Error && BLOCKING.contains(&checks::catalogue::family(f.code));
+    let mut out = Vec::new();
+    for p in infra.iter().chain(upstream.iter().map(|u| &u.path)) {
+        let Some(e) = ws.get(p) else { continue };
+        let text = e.text.as_str();
+        out.extend(checks::check_entry(&e, ws).iter().filter(|f| blocking(f)).map(|f| located(root, p, &text, f)));
+    }
+    // Files the deploy reads or runs: any error there blocks it.
+    let mut files: Vec<PathBuf> = env.files.iter().map(|f| root.join(f)).collect();
+    files.push(root.join(ENVIRONMENTS_FILE));
+    let workdir = root.join(&env.workdir);
+    for argv in env.steps.iter().chain(&env.rollback) {
+        for a in argv {
+            let p = workdir.join(a);
+            if !a.contains('{') && p.starts_with(root) && p.is_file() {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    let scanner = smaqit_secrets::Scanner::shared();
+    for p in files {
+        let (findings, text) = match ws.get_iac(&p) {
+            Some(e) => (checks::check_iac(&e, ws), e.text.as_str().into_owned()),
+            // A script the index does not read (`migrate.py`): its secrets.
+            None => match std::fs::read_to_string(&p) {
+                Ok(text) => {
+                    let mut found = Vec::new();
+                    let secrets = scanner.scan(&p.with_extension("sh"), &text);
+                    checks::secrets::check(&text, &secrets, &Default::default(), &mut found);
+                    (found, text)
+                }
+                Err(_) => continue,
+            },
+        };
+        out.extend(findings.iter().filter(|f| f.severity == Severity::Error).map(|f| located(root, &p, &text, f)));
+    }
+    // Inline commands (`sh -c "…"`) hold secrets too.
+    for (i, argv) in env.steps.iter().chain(&env.rollback).enumerate() {
+        let line = argv.join(" ");
+        for s in scanner.scan(Path::new("step.sh"), &line) {
+            out.push(format!(
+                "{ENVIRONMENTS_FILE}: step {}: secret/{}: a hardcoded {} in the step's command line; pass it as \
+                 ${{secrets.NAME}} through a rendered file instead",
+                i + 1,
+                s.detector,
+                s.description.to_lowercase()
+            ));
+        }
+    }
+    out
+}
