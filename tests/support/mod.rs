@@ -509,3 +509,4 @@ impl Doc {
         json!({ "start": p, "end": p })
     }
 }
+pub mod deploy;
