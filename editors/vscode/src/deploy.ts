@@ -66,7 +66,7 @@ export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefine
           .join('\n')}`;
       }
     } catch (e) {
-      smaqit.log.warn(`smaqit.plan: ${message(e)}`);
+      smaqit.log.warn(`${Commands.plan}: ${message(e)}`);
     }
   }
   const root = projectRoot()?.uri.fsPath ?? '';
@@ -136,7 +136,7 @@ export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefine
       },
     );
   } catch (e) {
-    result = { status: 'failed', message: message(e), attempts: 0 };
+    result = { status: 'failed', endpoint: null, message: message(e), attempts: 0, report: null };
   } finally {
     smaqit.deploying = undefined;
     smaqit.statusBar.deployChanged();
