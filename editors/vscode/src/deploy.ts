@@ -1,8 +1,8 @@
 // "smaqit: Deploy…": pick an environment, confirm its steps, run the deploy on
 // the server with a cancellable progress notification, then report the result.
 import * as vscode from 'vscode';
-import type { Smaqit } from './extension';
-import { projectRoot } from './extension';
+
+import { errorMessage as message, projectRoot, Smaqit } from './context';
 import { Commands, DeployResult, Environment, Plan, shellQuote } from './protocol';
 
 export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefined> {
@@ -86,8 +86,7 @@ export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefine
   }
 
   smaqit.log.info(`deploy ${env.name}: started`);
-  smaqit.deploying = { environment: env.name };
-  smaqit.statusBar.deployChanged();
+  smaqit.setDeploying({ environment: env.name });
   smaqit.record({ deploying: env.name });
   let result: DeployResult;
   try {
@@ -103,8 +102,7 @@ export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefine
             const p = Math.max(0, Math.min(100, pct));
             increment = Math.max(0, p - reported);
             reported = Math.max(reported, p);
-            smaqit.deploying = { environment: env.name, percentage: reported };
-            smaqit.statusBar.deployChanged();
+            smaqit.setDeploying({ environment: env.name, percentage: reported });
           }
           if (msg) smaqit.log.info(`deploy ${env.name}: ${msg}${pct !== undefined ? ` (${pct}%)` : ''}`);
           progress.report({ message: msg, increment });
@@ -138,8 +136,7 @@ export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefine
   } catch (e) {
     result = { status: 'failed', endpoint: null, message: message(e), attempts: 0, report: null };
   } finally {
-    smaqit.deploying = undefined;
-    smaqit.statusBar.deployChanged();
+    smaqit.setDeploying(undefined);
   }
   smaqit.log.info(`deploy ${env.name}: ${result.status}: ${result.message}${result.endpoint ? ` — ${result.endpoint}` : ''}`);
   smaqit.record({ deploying: null, lastDeploy: { environment: env.name, ...result } });
@@ -187,8 +184,4 @@ function failed(smaqit: Smaqit, msg: string): undefined {
     if (p) smaqit.log.show();
   });
   return undefined;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -1,6 +1,6 @@
 // The status bar item: spec counts by status for the project, and the deploy in progress.
 import * as vscode from 'vscode';
-import type { Smaqit } from './extension';
+import type { Smaqit } from './context';
 import { Commands, ProjectStatus, STATUS_ORDER } from './protocol';
 
 const SHORT: Record<string, string> = {
