@@ -6,12 +6,14 @@ import {
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
+  ProgressToken,
   ServerOptions,
   State,
+  WorkDoneProgress,
+  WorkDoneProgressCancelNotification,
 } from 'vscode-languageclient/node';
 
-import { Deploying, errorMessage, Smaqit } from './context';
-import { ProgressRouter, ProgressSink } from './progress';
+import { Deploying, errorMessage, Smaqit, WorkDone } from './context';
 import { Commands } from './protocol';
 import { resolveServer, Resolved, ServerNotFound } from './serverPath';
 import { StatusBar } from './statusBar';
@@ -62,7 +64,6 @@ export class SmaqitClient implements Smaqit, vscode.Disposable {
   client: LanguageClient | undefined;
   resolved: Resolved | undefined;
   readonly statusBar: StatusBar;
-  private router: ProgressRouter | undefined;
   private deployingNow: Deploying | undefined;
   private starting: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -100,15 +101,30 @@ export class SmaqitClient implements Smaqit, vscode.Disposable {
     return this.running && this.serverCommands.includes(command);
   }
 
-  async exec<T>(command: string, args: unknown[] = [], token?: vscode.CancellationToken): Promise<T> {
+  async exec<T>(command: string, args: unknown[] = [], workDone?: WorkDone): Promise<T> {
     await this.ensureStarted();
     const client = this.client;
     if (!client || !this.running) throw new Error('the smaqit language server is not running');
-    return (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }, token)) as T;
+    if (!workDone) return (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args })) as T;
+    // Listening before the request goes out: the server may begin at once. Only this
+    // token is followed; progress the server creates itself (indexing, …) is shown by
+    // vscode-languageclient as usual.
+    const sub = client.onProgress(WorkDoneProgress.type, workDone.token, (value) => workDone.onProgress(value));
+    try {
+      return (await client.sendRequest(ExecuteCommandRequest.type, {
+        command,
+        arguments: args,
+        workDoneToken: workDone.token,
+      })) as T;
+    } finally {
+      sub.dispose();
+    }
   }
 
-  routeDeployProgress(sink: ProgressSink): vscode.Disposable {
-    return this.router?.captureDeploy(sink) ?? new vscode.Disposable(() => undefined);
+  cancelWorkDone(token: ProgressToken): void {
+    this.client
+      ?.sendNotification(WorkDoneProgressCancelNotification.type, { token })
+      .catch((e) => this.log.warn(`cancelling ${token}: ${errorMessage(e)}`));
   }
 
   record(patch: Record<string, unknown>): void {
@@ -178,7 +194,6 @@ export class SmaqitClient implements Smaqit, vscode.Disposable {
     };
     const client = new LanguageClient('smaqit', 'smaqit', serverOptions, clientOptions);
     this.client = client;
-    this.router = new ProgressRouter(client);
     try {
       await client.start();
     } catch (e) {
@@ -191,13 +206,9 @@ export class SmaqitClient implements Smaqit, vscode.Disposable {
       });
       return;
     }
-    this.router.install();
-    // vscode-languageclient restarts a crashed server by itself and re-installs its own
-    // progress handler then: take the deploy progress over again.
-    const router = this.router;
+    // vscode-languageclient restarts a crashed server by itself.
     client.onDidChangeState((e) => {
       if (e.newState === State.Running && this.client === client) {
-        router.install();
         this.log.info('the server was restarted after a crash');
         this.statusBar.refreshSoon();
       }
@@ -221,8 +232,6 @@ export class SmaqitClient implements Smaqit, vscode.Disposable {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    this.router?.dispose();
-    this.router = undefined;
     if (client) {
       try {
         await client.stop(5000);

@@ -4,15 +4,23 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { LanguageClient, ProgressToken, WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageclient/node';
 
-import type { ProgressSink } from './progress';
 import type { Resolved } from './serverPath';
 
 /** The deploy this window runs, for the status bar. */
 export interface Deploying {
   environment: string;
   percentage?: number;
+}
+
+export type WorkDoneProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
+
+/** A request's own work-done progress: the client picks the token and follows only it. */
+export interface WorkDone {
+  token: ProgressToken;
+  /** Each `$/progress` value the server sends for `token`, until the request answers. */
+  onProgress(value: WorkDoneProgressValue): void;
 }
 
 export interface Smaqit {
@@ -28,9 +36,9 @@ export interface Smaqit {
   /** Whether the running server advertises `command` in `executeCommandProvider`. */
   supports(command: string): boolean;
   /** Runs a server command (never through VS Code's command registry), starting the server if needed. */
-  exec<T>(command: string, args?: unknown[], token?: vscode.CancellationToken): Promise<T>;
-  /** Routes the next deploy progress the server creates to `sink`, until disposed. */
-  routeDeployProgress(sink: ProgressSink): vscode.Disposable;
+  exec<T>(command: string, args?: unknown[], workDone?: WorkDone): Promise<T>;
+  /** `window/workDoneProgress/cancel` for a token. */
+  cancelWorkDone(token: ProgressToken): void;
   ensureStarted(): Promise<void>;
   /** Test hook: merged into the state file when SMAQIT_VSCODE_TEST_STATE is set. */
   record(patch: Record<string, unknown>): void;

@@ -6,7 +6,6 @@
 //   checkWorkspace.ts  smaqit: Check Workspace
 //   statusBar.ts       the status bar item
 //   testState.ts       the end-to-end tests' state file
-//   progress.ts        server-created progress: the deploy's to its notification
 //   context.ts         what the parts need from the client, so that they need not import client.ts
 //   protocol.ts        the server's command contract (docs/protocol.md)
 import * as vscode from 'vscode';
