@@ -26,6 +26,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     extensionVersion: ctx.extension.packageJSON.version,
     vscodeVersion: vscode.version,
     appName: vscode.env.appName,
+    folder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? null,
     trusted: vscode.workspace.isTrusted,
   });
 
