@@ -1,5 +1,6 @@
 -- The :Smaqit* user commands.
 local smaqit = require('smaqit')
+local commands = require('smaqit.protocol').commands
 local levels = vim.log.levels
 
 local M = {}
@@ -84,8 +85,8 @@ end
 
 function M.plan()
   local client = smaqit.client(0)
-  if client and smaqit.supports(client, 'smaqit.plan') then
-    smaqit.execute(client, 'smaqit.plan', {}, function(err, result)
+  if client and smaqit.supports(client, commands.plan) then
+    smaqit.execute(client, commands.plan, {}, function(err, result)
       if err then
         smaqit.notify('plan failed: ' .. err.message, levels.ERROR)
       else
@@ -195,7 +196,7 @@ end
 
 -- :SmaqitStatus -------------------------------------------------------------
 
---- With a status: the server's `smaqit.setStatus`, which answers with a
+--- With a status: the server's set-status command, which answers with a
 --- workspace/applyEdit. Without: a picker over the transitions the server
 --- offers as code actions for this spec.
 ---@param status? string
@@ -212,7 +213,7 @@ function M.status(status)
       return
     end
     local uri = vim.uri_from_bufnr(buf)
-    smaqit.execute(client, 'smaqit.setStatus', { uri, status }, function(err, result)
+    smaqit.execute(client, commands.set_status, { uri, status }, function(err, result)
       if err then
         smaqit.notify('set status failed: ' .. err.message, levels.ERROR)
       elseif type(result) == 'table' and result.applied == false then
@@ -251,11 +252,12 @@ end
 
 -- :SmaqitDeploy -------------------------------------------------------------
 
----@class smaqit.Environment
+---@class smaqit.Environment `EnvironmentInfo` (docs/protocol.md)
 ---@field name string
----@field description? string
+---@field description string
 ---@field steps string[][]
----@field health? string[]
+---@field health string[]
+---@field retries integer
 
 ---@class smaqit.Deploy
 ---@field env string
@@ -356,7 +358,7 @@ local function run_deploy(client, env)
   })
 
   smaqit.notify(('deploying to %s…'):format(env.name))
-  smaqit.execute(client, 'smaqit.deploy', { { environment = env.name } }, function(err, result)
+  smaqit.execute(client, commands.deploy, { { environment = env.name } }, function(err, result)
     vim.api.nvim_del_augroup_by_id(group)
     deploying[client.id] = nil
     M.progress = nil
@@ -418,10 +420,10 @@ end
 --- Environments from the server, for completion (blocking, short timeout).
 function M.environment_names()
   local client = smaqit.client(0)
-  if not client or not smaqit.supports(client, 'smaqit.listEnvironments') then
+  if not client or not smaqit.supports(client, commands.list_environments) then
     return {}
   end
-  local envs = smaqit.execute_sync(client, 'smaqit.listEnvironments', {}, 1000) or {}
+  local envs = smaqit.execute_sync(client, commands.list_environments, {}, 1000) or {}
   return vim.tbl_map(function(e)
     return e.name
   end, envs)
@@ -435,15 +437,15 @@ function M.deploy(name)
   if not client then
     return
   end
-  if not smaqit.supports(client, 'smaqit.deploy') then
-    smaqit.notify('this smaqit-ls cannot deploy (no smaqit.deploy command); update the server', levels.ERROR)
+  if not smaqit.supports(client, commands.deploy) then
+    smaqit.notify(('this smaqit-ls cannot deploy (no %s command); update the server'):format(commands.deploy), levels.ERROR)
     return
   end
   if deploying[client.id] then
     offer_cancel(client, deploying[client.id])
     return
   end
-  smaqit.execute(client, 'smaqit.listEnvironments', {}, function(err, envs)
+  smaqit.execute(client, commands.list_environments, {}, function(err, envs)
     if err then
       smaqit.notify('cannot list environments: ' .. err.message, levels.ERROR)
       return
