@@ -219,7 +219,7 @@ function M.status(status)
       elseif type(result) == 'table' and result.applied == false then
         smaqit.notify('the status edit was not applied', levels.WARN)
       end
-    end, buf)
+    end, { bufnr = buf })
     return
   end
   local params = vim.lsp.util.make_range_params(0, client.offset_encoding)
@@ -261,10 +261,32 @@ end
 
 ---@class smaqit.Deploy
 ---@field env string
----@field token? integer|string the deploy's progress token, once it has begun
+---@field token string the deploy's progress token: the request's workDoneToken
+---@field begun boolean the server began the progress (it knows the token)
+---@field cancel_asked boolean
 
 ---@type table<integer, smaqit.Deploy> by client id: one deploy per project at a time
 local deploying = {}
+
+local deploys = 0
+
+--- A progress token of this Neovim's own, never one the server makes up
+--- (those start with require('smaqit.protocol').progress.deploy_prefix).
+---@param client vim.lsp.Client
+local function new_token(client)
+  deploys = deploys + 1
+  return ('smaqit.nvim/deploy/%d/%d/%d'):format(vim.uv.os_getpid(), client.id, deploys)
+end
+
+--- Asks the server to stop the deploy (window/workDoneProgress/cancel). Until
+--- the progress has begun the server may not know the token yet: asked again
+--- on `begin`.
+---@param client vim.lsp.Client
+---@param run smaqit.Deploy
+local function cancel(client, run)
+  run.cancel_asked = true
+  client:notify('window/workDoneProgress/cancel', { token = run.token })
+end
 
 ---@param env smaqit.Environment
 local function confirm_message(env)
@@ -327,25 +349,25 @@ local function run_deploy(client, env)
     smaqit.notify(('a deploy to %s is already running'):format(deploying[client.id].env), levels.WARN)
     return
   end
-  local run = { env = env.name } ---@type smaqit.Deploy
+  local run = { env = env.name, token = new_token(client), begun = false, cancel_asked = false } ---@type smaqit.Deploy
   deploying[client.id] = run
-  local group = vim.api.nvim_create_augroup('smaqit.deploy.' .. client.id, { clear = true })
+  local group = vim.api.nvim_create_augroup('smaqit.deploying.' .. client.id, { clear = true })
   local title, last = 'deploy ' .. env.name, nil
-  -- The server creates the progress token itself, and may be indexing at the
-  -- same time: the deploy's progress is the one that begins, while the
-  -- request is in flight, with a cancel button or a title about deploying.
+  -- The request carries the deploy's own token (workDoneToken), so the deploy's
+  -- progress is the `$/progress` for that token, and nothing else the server
+  -- reports meanwhile (indexing, …).
   vim.api.nvim_create_autocmd('LspProgress', {
     group = group,
     callback = function(ev)
       local token, value = ev.data.params.token, ev.data.params.value
-      if ev.data.client_id ~= client.id or type(value) ~= 'table' then
+      if ev.data.client_id ~= client.id or token ~= run.token or type(value) ~= 'table' then
         return
       end
-      if not run.token and value.kind == 'begin' and (value.cancellable or (value.title or ''):find('deploy')) then
-        run.token = token
-      end
-      if token ~= run.token then
-        return
+      if value.kind == 'begin' then
+        run.begun = true
+        if run.cancel_asked then
+          cancel(client, run)
+        end
       end
       M.progress = value.kind ~= 'end' and 'smaqit: ' .. progress_line(value, title) or nil
       vim.cmd.redrawstatus()
@@ -392,7 +414,7 @@ local function run_deploy(client, env)
       modeline = false,
       data = { environment = env.name, result = result, error = err },
     })
-  end)
+  end, { work_done_token = run.token })
 end
 
 ---@param client vim.lsp.Client
@@ -406,14 +428,14 @@ end
 ---@param client vim.lsp.Client
 ---@param run smaqit.Deploy
 local function offer_cancel(client, run)
-  if not run.token then
-    smaqit.notify(('a deploy to %s is starting'):format(run.env), levels.WARN)
+  if run.cancel_asked then
+    smaqit.notify(('the deploy to %s is being cancelled'):format(run.env), levels.WARN)
     return
   end
-  local question = ('A deploy to %s is running. Cancel it?'):format(run.env)
+  local question = ('A deploy to %s is %s. Cancel it?'):format(run.env, run.begun and 'running' or 'starting')
   if vim.fn.confirm(question, '&Cancel the deploy\n&Keep it running', 2, 'Question') == 1 then
     -- The server stops the steps, writes nothing back and answers `cancelled`.
-    client:notify('window/workDoneProgress/cancel', { token = run.token })
+    cancel(client, run)
   end
 end
 
