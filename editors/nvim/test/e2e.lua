@@ -89,6 +89,8 @@ local function path(rel)
   return root .. '/' .. rel
 end
 
+local protocol = require('smaqit.protocol')
+
 local function run_cli(args)
   local r = vim.system(vim.list_extend({ server }, args), { cwd = root, text = true }):wait(20000)
   return vim.json.decode(r.stdout, { luanil = { object = true, array = true } })
@@ -497,15 +499,35 @@ section(':SmaqitDeploy local', function()
     asked[#asked + 1] = msg
     return 1
   end
-  local progress = {}
+  -- Every $/progress of the client, whatever its token.
+  local progress = {} ---@type lsp.ProgressParams[]
   vim.api.nvim_create_autocmd('LspProgress', {
     callback = function(ev)
       if ev.data.client_id == c.id then
-        progress[#progress + 1] = ev.data.params.value
+        progress[#progress + 1] = ev.data.params
       end
     end,
   })
-  local function deploy(on_begin)
+  -- The executeCommand params of each deploy, as the plugin sends them.
+  local sent = {} ---@type lsp.ExecuteCommandParams[]
+  local request = c.request
+  c.request = function(self, method, params, ...)
+    if method == 'workspace/executeCommand' and params.command == protocol.commands.deploy then
+      sent[#sent + 1] = vim.deepcopy(params)
+    end
+    return request(self, method, params, ...)
+  end
+  ---@return lsp.ProgressParams[]
+  local function on_token(token, kind)
+    return vim.tbl_filter(function(p)
+      return p.token == token and (kind == nil or p.value.kind == kind)
+    end, progress)
+  end
+  ---@param token any
+  local function own_token(token)
+    return type(token) == 'string' and not vim.startswith(token, protocol.progress.deploy_prefix)
+  end
+  local function deploy(on_begin, name)
     local done
     vim.api.nvim_create_autocmd('User', {
       pattern = 'SmaqitDeploy',
@@ -514,35 +536,39 @@ section(':SmaqitDeploy local', function()
         done = ev.data
       end,
     })
-    local seen = #progress
-    vim.cmd('SmaqitDeploy local')
+    local before = #sent
+    vim.cmd('SmaqitDeploy ' .. (name or 'local'))
+    -- The request goes out once the environments are listed.
+    wait(10000, function()
+      return #sent > before
+    end)
+    local token = #sent > before and sent[#sent].workDoneToken or nil
     if on_begin then
       wait(10000, function()
-        for i = seen + 1, #progress do
-          if progress[i].kind == 'begin' and progress[i].cancellable then
-            return true
-          end
-        end
+        return #on_token(token, 'begin') > 0
       end)
-      on_begin()
+      on_begin(token)
     end
     wait(40000, function()
       return done ~= nil
     end)
-    return done
+    return done, token
   end
 
   -- Run again while running: the plugin offers to cancel, the server stops.
-  local done = deploy(function()
+  local done, cancelled_token = deploy(function()
     vim.cmd('SmaqitDeploy local')
   end)
+  check(own_token(cancelled_token), 'the deploy request carries a workDoneToken of the plugin', vim.inspect(sent[1]))
+  check(#on_token(cancelled_token, 'begin') == 1, '$/progress begins on that token')
   check(done and done.result and done.result.status == 'cancelled', 'second :SmaqitDeploy cancels', vim.inspect(done))
   check(asked[2] and asked[2]:find('Cancel it?', 1, true), 'asked before cancelling', asked[2])
   check(vim.api.nvim_buf_get_lines(vim.fn.bufnr(spec), 2, 3, false)[1] == 'status: draft', 'cancelled: spec unchanged')
 
   asked, progress = {}, {}
   local t0 = vim.uv.hrtime()
-  done = deploy()
+  local token
+  done, token = deploy()
   vim.fn.confirm = confirm
   out(('#   deploy took %.1f s'):format((vim.uv.hrtime() - t0) / 1e9))
   local steps_listed = asked[1] ~= nil
@@ -556,10 +582,17 @@ section(':SmaqitDeploy local', function()
   local result = done.result or {}
   check(result.status == 'success', 'status success', vim.inspect(done))
   check(
-    vim.iter(progress):any(function(v)
-      return v.kind == 'report'
-    end) and noted('deploy local') ~= nil,
-    '$/progress reported and shown through vim.notify'
+    #on_token(token, 'report') > 0 and noted('deploy local') ~= nil,
+    '$/progress reported on the deploy\'s token and shown through vim.notify'
+  )
+  check(own_token(token) and token ~= cancelled_token, 'each deploy has a token of its own', tostring(token))
+  local deploy_progress = vim.tbl_filter(function(p)
+    return (p.value.title or ''):find('deploying', 1, true) ~= nil
+  end, progress)
+  check(
+    #deploy_progress > 0 and #on_token(token) == #deploy_progress and #on_token(token, 'end') == 1,
+    'all of the deploy\'s progress, and only it, on that token',
+    vim.inspect(deploy_progress)
   )
   check(result.report and #vim.fn.win_findbuf(vim.uri_to_bufnr(result.report)) > 0, 'report opened', result.report)
   -- The spec is open, so the server updated the buffer (applyEdit), not the file.
@@ -575,6 +608,45 @@ section(':SmaqitDeploy local', function()
     local health = vim.system({ 'curl', '-fsS', '--max-time', '5', result.endpoint .. 'health' }, { text = true }):wait()
     check(health.code == 0 and health.stdout:find('"ok"', 1, true), 'the deployed service answers at ' .. result.endpoint, health.stderr)
   end
+
+  -- A long deploy: the server indexes meanwhile, on its own token, and that
+  -- progress is not taken for the deploy's; then the deploy is cancelled.
+  local envs_file = project .. '/.smaqit/environments.toml'
+  vim.fn.writefile({ '', '[environments.slow]', 'steps = [["sleep", "30"]]', 'timeout_secs = 120', 'retries = 0' }, envs_file, 'a')
+  vim.fn.confirm = function()
+    return 1
+  end
+  progress = {}
+  local reindexed, statusline, notes_before
+  local slow, slow_token = deploy(function(t)
+    notes_before = #notes
+    require('smaqit').execute(c, protocol.commands.reindex, {}, function(err, r)
+      reindexed = { err = err, result = r }
+      statusline = require('smaqit').statusline()
+    end)
+    wait(20000, function()
+      return reindexed ~= nil
+    end)
+    check(#on_token(t, 'end') == 0, 'the deploy still runs after the indexing')
+    vim.cmd('SmaqitDeploy slow') -- offers to cancel; confirm() says yes
+  end, 'slow')
+  vim.fn.confirm = confirm
+  check(own_token(slow_token), 'the slow deploy carries its own token', tostring(slow_token))
+  local index = on_token(protocol.progress.index)
+  check(
+    reindexed and reindexed.err == nil and #on_token(protocol.progress.index, 'begin') == 1 and #on_token(protocol.progress.index, 'end') == 1,
+    'indexing meanwhile reported on ' .. protocol.progress.index,
+    vim.inspect(index)
+  )
+  check(statusline and statusline:find('deploy slow', 1, true) ~= nil, 'the statusline still shows the deploy once indexing ended', statusline)
+  local indexing_noted = false
+  for i = (notes_before or 0) + 1, #notes do
+    indexing_noted = indexing_noted or notes[i]:find('indexed', 1, true) ~= nil or notes[i]:find('%d+/%d+ specs') ~= nil
+  end
+  check(not indexing_noted, 'no indexing message shown as the deploy\'s')
+  check(slow and slow.result and slow.result.status == 'cancelled', 'the slow deploy is cancelled', vim.inspect(slow))
+  local ended = on_token(slow_token, 'end')[1]
+  check(ended and ended.value.message:find('^cancelled') ~= nil, 'its progress ends `cancelled` on its token', vim.inspect(ended))
   vim.fn.chdir(root)
 end)
 

@@ -1,9 +1,16 @@
 // "smaqit: Deploy…": pick an environment, confirm its steps, run the deploy on
 // the server with a cancellable progress notification, then report the result.
+//
+// The deploy's progress comes on a token the extension makes up and sends as the
+// request's workDoneToken (docs/protocol.md, smaqit.deploy): only that token drives
+// the notification, and Cancel sends window/workDoneProgress/cancel for it. Progress
+// the server creates itself (indexing) stays with vscode-languageclient's status-bar
+// progress.
+import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import type { Smaqit } from './extension';
-import { projectRoot } from './extension';
-import { Commands, DeployResult, Environment, Plan, shellQuote } from './protocol';
+
+import { errorMessage as message, projectRoot, Smaqit, WorkDoneProgressValue } from './context';
+import { Commands, DeployArgs, DeployResult, Environment, Plan, shellQuote } from './protocol';
 
 export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefined> {
   if (!vscode.workspace.isTrusted) {
@@ -66,7 +73,7 @@ export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefine
           .join('\n')}`;
       }
     } catch (e) {
-      smaqit.log.warn(`smaqit.plan: ${message(e)}`);
+      smaqit.log.warn(`${Commands.plan}: ${message(e)}`);
     }
   }
   const root = projectRoot()?.uri.fsPath ?? '';
@@ -86,61 +93,67 @@ export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefine
   }
 
   smaqit.log.info(`deploy ${env.name}: started`);
-  smaqit.deploying = { environment: env.name };
-  smaqit.statusBar.deployChanged();
+  smaqit.setDeploying({ environment: env.name });
   smaqit.record({ deploying: env.name });
+  const token = `smaqit-vscode/deploy/${randomUUID()}`;
+  const args: DeployArgs = { environment: env.name };
+  /** What arrived on the token, for the end-to-end test. */
+  const seen: Record<string, unknown>[] = [];
   let result: DeployResult;
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `smaqit: deploying ${env.name}`, cancellable: true },
       async (progress, cancel) => {
         let reported = 0;
-        let cancelServer: (() => void) | undefined;
-        let cancelAsked = false;
         const update = (msg: string | undefined, pct: number | undefined): void => {
           let increment: number | undefined;
           if (typeof pct === 'number') {
             const p = Math.max(0, Math.min(100, pct));
             increment = Math.max(0, p - reported);
             reported = Math.max(reported, p);
-            smaqit.deploying = { environment: env.name, percentage: reported };
-            smaqit.statusBar.deployChanged();
+            smaqit.setDeploying({ environment: env.name, percentage: reported });
           }
           if (msg) smaqit.log.info(`deploy ${env.name}: ${msg}${pct !== undefined ? ` (${pct}%)` : ''}`);
           progress.report({ message: msg, increment });
         };
-        const route = smaqit.routeDeployProgress({
-          bind: (c) => {
-            cancelServer = c;
-            if (cancelAsked) c();
-          },
-          // The notification already says what runs; the server's title would repeat it.
-          begin: (v) => update(v.message, v.percentage),
-          report: (v) => update(v.message, v.percentage),
-          end: (m) => update(m, 100),
-        });
+        const onProgress = (v: WorkDoneProgressValue): void => {
+          seen.push({ kind: v.kind, title: v.kind === 'begin' ? v.title : undefined, message: v.message, percentage: v.kind === 'end' ? undefined : v.percentage });
+          smaqit.record({ deployProgress: { environment: env.name, token, values: seen } });
+          switch (v.kind) {
+            case 'begin':
+              // A cancel asked before the server knew the token is asked again now.
+              if (cancel.isCancellationRequested) smaqit.cancelWorkDone(token);
+              // The notification already says what runs; the server's title would repeat it.
+              update(v.message, v.percentage);
+              break;
+            case 'report':
+              update(v.message, v.percentage);
+              break;
+            case 'end':
+              update(v.message, 100);
+              break;
+          }
+        };
         const sub = cancel.onCancellationRequested(() => {
-          cancelAsked = true;
           smaqit.log.info(`deploy ${env.name}: cancel requested`);
           progress.report({ message: 'cancelling…' });
-          cancelServer?.();
+          smaqit.cancelWorkDone(token);
         });
         try {
           // Not cancelled through the request itself: the server stops the steps on
           // window/workDoneProgress/cancel and still answers with status "cancelled".
-          return await smaqit.exec<DeployResult>(Commands.deploy, [{ environment: env.name }]);
+          return await smaqit.exec<DeployResult>(Commands.deploy, [args], { token, onProgress });
         } finally {
           sub.dispose();
-          route.dispose();
         }
       },
     );
   } catch (e) {
-    result = { status: 'failed', message: message(e), attempts: 0 };
+    result = { status: 'failed', endpoint: null, message: message(e), attempts: 0, report: null };
   } finally {
-    smaqit.deploying = undefined;
-    smaqit.statusBar.deployChanged();
+    smaqit.setDeploying(undefined);
   }
+  for (const c of result.conflicts ?? []) smaqit.log.warn(`deploy ${env.name}: conflict: ${c}`);
   smaqit.log.info(`deploy ${env.name}: ${result.status}: ${result.message}${result.endpoint ? ` — ${result.endpoint}` : ''}`);
   smaqit.record({ deploying: null, lastDeploy: { environment: env.name, ...result } });
   void report(smaqit, env.name, result);
@@ -187,8 +200,4 @@ function failed(smaqit: Smaqit, msg: string): undefined {
     if (p) smaqit.log.show();
   });
   return undefined;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

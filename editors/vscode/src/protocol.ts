@@ -19,46 +19,79 @@ export const Progress = {
 } as const;
 // END GENERATED
 
-/** `smaqit.listEnvironments []` → one entry per environment of `.smaqit/environments.toml`. */
-export interface Environment {
-  name: string;
-  description?: string;
-  /** Each step is one argv. */
-  steps: string[][];
-  /** Health checks run after the steps. */
-  health?: string[];
+// The argument and result types, by hand, after crates/smaqit-ls/src/lsp/commands.rs
+// (the struct named in each comment); docs/protocol.md says what each field means.
+
+export type SpecStatus = 'draft' | 'implemented' | 'deployed' | 'validated' | 'failed' | 'deprecated';
+
+/** `ProjectArgs`: a folder or file URI (or path) inside the project; default the first folder holding `.smaqit/`. */
+export interface ProjectArgs {
+  root?: string;
 }
 
-export interface PendingSpec {
+/** `DeployArgs`: the first argument of `smaqit.deploy`. */
+export interface DeployArgs {
+  environment: string;
+  root?: string;
+}
+
+/** `Applied`: the result of `smaqit.setStatus`. */
+export interface Applied {
+  applied: boolean;
+}
+
+/** `Reindexed`: the result of `smaqit.reindex`. */
+export interface Reindexed {
+  specs: number;
+}
+
+/** `EnvironmentInfo`: `smaqit.listEnvironments` answers one per environment of `.smaqit/environments.toml`. */
+export interface Environment {
+  name: string;
+  description: string;
+  /** Each step is one argv. */
+  steps: string[][];
+  /** The health checks run after the steps, one description each. */
+  health: string[];
+  retries: number;
+}
+
+/** `PlanEntryInfo` */
+export interface PlanEntry {
   path: string;
   id: string;
   status: string;
 }
 
-/** `smaqit.plan []` */
+/** `PlanResult`: the result of `smaqit.plan`. */
 export interface Plan {
   phase: string;
-  /** The plan as `smaqit-ls plan` prints it, verbatim. */
+  /** What `smaqit plan --phase=deploy` prints, verbatim. */
   output: string;
-  pending: PendingSpec[];
+  pending: PlanEntry[];
+  completed: PlanEntry[];
 }
 
-export type SpecStatus = 'draft' | 'implemented' | 'deployed' | 'validated' | 'failed' | 'deprecated';
-
-/** `smaqit.status []` */
+/** `StatusResult`: the result of `smaqit.status`. */
 export interface ProjectStatus {
-  counts: Partial<Record<SpecStatus, number>>;
+  /** Specs per status; all six keys are present. */
+  counts: Record<SpecStatus, number>;
+  /** A deploy started from this server is running. */
   deploying: boolean;
 }
 
-/** `smaqit.deploy [{environment}]` */
+/** `DeployResult`: the result of `smaqit.deploy`. */
 export interface DeployResult {
   status: 'success' | 'failed' | 'cancelled' | 'refused';
-  endpoint?: string;
-  /** URI of the deploy report. */
-  report?: string;
+  endpoint: string | null;
   message: string;
   attempts: number;
+  /** URI of the deploy report, when one was written. */
+  report: string | null;
+  /** Why the deploy was refused, `path:line: code: message` each; absent when empty. */
+  conflicts?: string[];
+  /** What could not be written back; absent when empty. */
+  problems?: string[];
 }
 
 export const STATUS_ORDER: SpecStatus[] = ['draft', 'implemented', 'deployed', 'validated', 'failed', 'deprecated'];

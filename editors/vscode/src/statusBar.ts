@@ -1,6 +1,6 @@
 // The status bar item: spec counts by status for the project, and the deploy in progress.
 import * as vscode from 'vscode';
-import type { Smaqit } from './extension';
+import type { Smaqit } from './context';
 import { Commands, ProjectStatus, STATUS_ORDER } from './protocol';
 
 const SHORT: Record<string, string> = {
@@ -19,7 +19,7 @@ export class StatusBar implements vscode.Disposable {
   private last: ProjectStatus | undefined;
 
   constructor(private readonly smaqit: Smaqit) {
-    this.item = vscode.window.createStatusBarItem('smaqit.status', vscode.StatusBarAlignment.Left, 10);
+    this.item = vscode.window.createStatusBarItem('smaqit.statusItem', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'smaqit';
     this.item.text = '$(loading~spin) smaqit';
     this.item.tooltip = 'smaqit: starting the language server…';
@@ -49,7 +49,7 @@ export class StatusBar implements vscode.Disposable {
       try {
         this.last = await this.smaqit.exec<ProjectStatus>(Commands.status, []);
       } catch (e) {
-        this.smaqit.log.warn(`smaqit.status: ${e instanceof Error ? e.message : String(e)}`);
+        this.smaqit.log.warn(`${Commands.status}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
     this.render();
@@ -78,7 +78,7 @@ export class StatusBar implements vscode.Disposable {
       if (this.last?.deploying) tip.appendMarkdown('\nA deploy is running.\n');
     } else {
       this.item.text = '$(checklist) smaqit';
-      tip.appendMarkdown('**smaqit** — the language server is running.\n\nSpec counts need a smaqit-ls that offers `smaqit.status`.\n');
+      tip.appendMarkdown(`**smaqit** — the language server is running.\n\nSpec counts need a smaqit-ls that offers \`${Commands.status}\`.\n`);
     }
     tip.appendMarkdown('\n\nClick: show the deploy plan.');
     this.item.tooltip = tip;

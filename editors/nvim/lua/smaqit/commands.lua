@@ -1,5 +1,6 @@
 -- The :Smaqit* user commands.
 local smaqit = require('smaqit')
+local commands = require('smaqit.protocol').commands
 local levels = vim.log.levels
 
 local M = {}
@@ -84,8 +85,8 @@ end
 
 function M.plan()
   local client = smaqit.client(0)
-  if client and smaqit.supports(client, 'smaqit.plan') then
-    smaqit.execute(client, 'smaqit.plan', {}, function(err, result)
+  if client and smaqit.supports(client, commands.plan) then
+    smaqit.execute(client, commands.plan, {}, function(err, result)
       if err then
         smaqit.notify('plan failed: ' .. err.message, levels.ERROR)
       else
@@ -195,7 +196,7 @@ end
 
 -- :SmaqitStatus -------------------------------------------------------------
 
---- With a status: the server's `smaqit.setStatus`, which answers with a
+--- With a status: the server's set-status command, which answers with a
 --- workspace/applyEdit. Without: a picker over the transitions the server
 --- offers as code actions for this spec.
 ---@param status? string
@@ -212,13 +213,13 @@ function M.status(status)
       return
     end
     local uri = vim.uri_from_bufnr(buf)
-    smaqit.execute(client, 'smaqit.setStatus', { uri, status }, function(err, result)
+    smaqit.execute(client, commands.set_status, { uri, status }, function(err, result)
       if err then
         smaqit.notify('set status failed: ' .. err.message, levels.ERROR)
       elseif type(result) == 'table' and result.applied == false then
         smaqit.notify('the status edit was not applied', levels.WARN)
       end
-    end, buf)
+    end, { bufnr = buf })
     return
   end
   local params = vim.lsp.util.make_range_params(0, client.offset_encoding)
@@ -251,18 +252,41 @@ end
 
 -- :SmaqitDeploy -------------------------------------------------------------
 
----@class smaqit.Environment
+---@class smaqit.Environment `EnvironmentInfo` (docs/protocol.md)
 ---@field name string
----@field description? string
+---@field description string
 ---@field steps string[][]
----@field health? string[]
+---@field health string[]
+---@field retries integer
 
 ---@class smaqit.Deploy
 ---@field env string
----@field token? integer|string the deploy's progress token, once it has begun
+---@field token string the deploy's progress token: the request's workDoneToken
+---@field begun boolean the server began the progress (it knows the token)
+---@field cancel_asked boolean
 
 ---@type table<integer, smaqit.Deploy> by client id: one deploy per project at a time
 local deploying = {}
+
+local deploys = 0
+
+--- A progress token of this Neovim's own, never one the server makes up
+--- (those start with require('smaqit.protocol').progress.deploy_prefix).
+---@param client vim.lsp.Client
+local function new_token(client)
+  deploys = deploys + 1
+  return ('smaqit.nvim/deploy/%d/%d/%d'):format(vim.uv.os_getpid(), client.id, deploys)
+end
+
+--- Asks the server to stop the deploy (window/workDoneProgress/cancel). Until
+--- the progress has begun the server may not know the token yet: asked again
+--- on `begin`.
+---@param client vim.lsp.Client
+---@param run smaqit.Deploy
+local function cancel(client, run)
+  run.cancel_asked = true
+  client:notify('window/workDoneProgress/cancel', { token = run.token })
+end
 
 ---@param env smaqit.Environment
 local function confirm_message(env)
@@ -325,25 +349,25 @@ local function run_deploy(client, env)
     smaqit.notify(('a deploy to %s is already running'):format(deploying[client.id].env), levels.WARN)
     return
   end
-  local run = { env = env.name } ---@type smaqit.Deploy
+  local run = { env = env.name, token = new_token(client), begun = false, cancel_asked = false } ---@type smaqit.Deploy
   deploying[client.id] = run
-  local group = vim.api.nvim_create_augroup('smaqit.deploy.' .. client.id, { clear = true })
+  local group = vim.api.nvim_create_augroup('smaqit.deploying.' .. client.id, { clear = true })
   local title, last = 'deploy ' .. env.name, nil
-  -- The server creates the progress token itself, and may be indexing at the
-  -- same time: the deploy's progress is the one that begins, while the
-  -- request is in flight, with a cancel button or a title about deploying.
+  -- The request carries the deploy's own token (workDoneToken), so the deploy's
+  -- progress is the `$/progress` for that token, and nothing else the server
+  -- reports meanwhile (indexing, …).
   vim.api.nvim_create_autocmd('LspProgress', {
     group = group,
     callback = function(ev)
       local token, value = ev.data.params.token, ev.data.params.value
-      if ev.data.client_id ~= client.id or type(value) ~= 'table' then
+      if ev.data.client_id ~= client.id or token ~= run.token or type(value) ~= 'table' then
         return
       end
-      if not run.token and value.kind == 'begin' and (value.cancellable or (value.title or ''):find('deploy')) then
-        run.token = token
-      end
-      if token ~= run.token then
-        return
+      if value.kind == 'begin' then
+        run.begun = true
+        if run.cancel_asked then
+          cancel(client, run)
+        end
       end
       M.progress = value.kind ~= 'end' and 'smaqit: ' .. progress_line(value, title) or nil
       vim.cmd.redrawstatus()
@@ -356,7 +380,7 @@ local function run_deploy(client, env)
   })
 
   smaqit.notify(('deploying to %s…'):format(env.name))
-  smaqit.execute(client, 'smaqit.deploy', { { environment = env.name } }, function(err, result)
+  smaqit.execute(client, commands.deploy, { { environment = env.name } }, function(err, result)
     vim.api.nvim_del_augroup_by_id(group)
     deploying[client.id] = nil
     M.progress = nil
@@ -390,7 +414,7 @@ local function run_deploy(client, env)
       modeline = false,
       data = { environment = env.name, result = result, error = err },
     })
-  end)
+  end, { work_done_token = run.token })
 end
 
 ---@param client vim.lsp.Client
@@ -404,24 +428,24 @@ end
 ---@param client vim.lsp.Client
 ---@param run smaqit.Deploy
 local function offer_cancel(client, run)
-  if not run.token then
-    smaqit.notify(('a deploy to %s is starting'):format(run.env), levels.WARN)
+  if run.cancel_asked then
+    smaqit.notify(('the deploy to %s is being cancelled'):format(run.env), levels.WARN)
     return
   end
-  local question = ('A deploy to %s is running. Cancel it?'):format(run.env)
+  local question = ('A deploy to %s is %s. Cancel it?'):format(run.env, run.begun and 'running' or 'starting')
   if vim.fn.confirm(question, '&Cancel the deploy\n&Keep it running', 2, 'Question') == 1 then
     -- The server stops the steps, writes nothing back and answers `cancelled`.
-    client:notify('window/workDoneProgress/cancel', { token = run.token })
+    cancel(client, run)
   end
 end
 
 --- Environments from the server, for completion (blocking, short timeout).
 function M.environment_names()
   local client = smaqit.client(0)
-  if not client or not smaqit.supports(client, 'smaqit.listEnvironments') then
+  if not client or not smaqit.supports(client, commands.list_environments) then
     return {}
   end
-  local envs = smaqit.execute_sync(client, 'smaqit.listEnvironments', {}, 1000) or {}
+  local envs = smaqit.execute_sync(client, commands.list_environments, {}, 1000) or {}
   return vim.tbl_map(function(e)
     return e.name
   end, envs)
@@ -435,15 +459,15 @@ function M.deploy(name)
   if not client then
     return
   end
-  if not smaqit.supports(client, 'smaqit.deploy') then
-    smaqit.notify('this smaqit-ls cannot deploy (no smaqit.deploy command); update the server', levels.ERROR)
+  if not smaqit.supports(client, commands.deploy) then
+    smaqit.notify(('this smaqit-ls cannot deploy (no %s command); update the server'):format(commands.deploy), levels.ERROR)
     return
   end
   if deploying[client.id] then
     offer_cancel(client, deploying[client.id])
     return
   end
-  smaqit.execute(client, 'smaqit.listEnvironments', {}, function(err, envs)
+  smaqit.execute(client, commands.list_environments, {}, function(err, envs)
     if err then
       smaqit.notify('cannot list environments: ' .. err.message, levels.ERROR)
       return

@@ -1,5 +1,6 @@
 -- :checkhealth smaqit
 local smaqit = require('smaqit')
+local commands = require('smaqit.protocol').commands
 local health = vim.health
 
 local M = {}
@@ -81,11 +82,11 @@ local function check_environments(buf, root)
     return
   end
   local client = smaqit.client(buf)
-  if not client or not smaqit.supports(client, 'smaqit.listEnvironments') then
-    health.info(file .. ' exists; listing it needs a running smaqit-ls with `smaqit.listEnvironments`')
+  if not client or not smaqit.supports(client, commands.list_environments) then
+    health.info(('%s exists; listing it needs a running smaqit-ls with `%s`'):format(file, commands.list_environments))
     return
   end
-  local envs, err = smaqit.execute_sync(client, 'smaqit.listEnvironments', {}, 3000)
+  local envs, err = smaqit.execute_sync(client, commands.list_environments, {}, 3000)
   if not envs then
     health.error('the environments file is not usable: ' .. tostring(err))
   elseif #envs == 0 then

@@ -80,13 +80,17 @@ function M.supports(client, command)
 end
 
 --- Sends `workspace/executeCommand`; `callback(err, result)` runs on the main loop.
+--- `opts.work_done_token` goes out as the request's `workDoneToken`: the
+--- server then reports the command's progress (`$/progress`) on that token.
 ---@param client vim.lsp.Client
----@param command string
+---@param command string see require('smaqit.protocol').commands
 ---@param arguments any[]
 ---@param callback fun(err: lsp.ResponseError?, result: any)
----@param buf? integer
-function M.execute(client, command, arguments, callback, buf)
-  client:request('workspace/executeCommand', { command = command, arguments = arguments }, callback, buf)
+---@param opts? { bufnr?: integer, work_done_token?: integer|string }
+function M.execute(client, command, arguments, callback, opts)
+  opts = opts or {}
+  local params = { command = command, arguments = arguments, workDoneToken = opts.work_done_token }
+  client:request('workspace/executeCommand', params, callback, opts.bufnr)
 end
 
 --- Same, blocking up to `timeout_ms`; for completion and :checkhealth.

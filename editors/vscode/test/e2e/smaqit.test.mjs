@@ -22,6 +22,8 @@ const DEPLOY_WS = env('DEPLOY_WORKSPACE');
 const STATE_DIR = env('STATE_DIR');
 const ARTIFACTS = env('ARTIFACTS');
 const SMAQIT_LS = env('SMAQIT_LS');
+/** Progress.deployPrefix of src/protocol.ts: the token a server makes up when the client gives none. */
+const DEPLOY_PREFIX = 'smaqit/deploy/';
 
 let context;
 let page;
@@ -38,7 +40,10 @@ async function waitFor(fn, what, ms = 30000) {
     } catch (e) {
       last = e;
     }
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() - t0 > ms) {
+      const about = typeof what === 'function' ? what() : what;
+      throw new Error(`timed out after ${ms} ms waiting for ${about} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    }
     await sleep(150);
   }
 }
@@ -125,25 +130,57 @@ async function problemsRow(text) {
   return row;
 }
 
+/** The folder open in the workbench: states written by the extension host of another window are ignored. */
+let openFolder;
+
 /** Opens `folder` in the workbench and waits until the extension's language client runs. */
 async function openWorkbench(folder) {
+  openFolder = folder;
   fs.rmSync(path.join(STATE_DIR, 'state.json'), { force: true });
   await page.goto(`${CS_URL}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
-  return waitFor(() => state().serverInfo && state(), 'the language client to start', 90000);
+  return waitFor(() => ownState().serverInfo && ownState(), 'the language client to start', 90000);
+}
+
+/** The state, when the extension host of the open window wrote it (the previous window's may still write once). */
+function ownState() {
+  const st = state();
+  return st.folder === openFolder ? st : {};
 }
 
 /** Trusts the open folder through the Workspace Trust editor; resolves once the extension restarted trusted. */
 async function trustWorkspace() {
-  const starts = state().starts;
+  const { starts } = await waitFor(() => ownState().serverInfo && ownState(), 'the language client of this window');
   await runCommand('Workspaces: Manage Workspace Trust');
   const trust = page.getByRole('button', { name: /^Trust$/ }).first();
   await trust.waitFor();
   await trust.click();
-  const st = await waitFor(() => state().trusted === true && state().starts > starts && state().serverInfo && state(), 'the server restarted trusted');
+  const st = await waitFor(() => {
+    const now = ownState();
+    return now.trusted === true && now.starts > starts && now.serverInfo && now;
+  }, () => `the server restarted trusted (state: ${JSON.stringify(state())})`);
   await page.keyboard.press('Control+W'); // the trust editor
   await waitFor(async () => (await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).count()) === 0, 'Restricted Mode indicator gone');
   return st;
+}
+
+/**
+ * A deploy's progress, as the extension recorded it: everything came on the
+ * workDoneToken it made up and sent (never a `smaqit/deploy/N` the server
+ * created), from `begin` to one `end`, and it is the deploy's, not another's.
+ */
+function assertOwnToken(progress, environment) {
+  assert.ok(progress, 'the extension recorded the deploy progress');
+  assert.equal(progress.environment, environment);
+  assert.match(progress.token, /^smaqit-vscode\/deploy\/[0-9a-f-]{36}$/, 'a token of the extension');
+  assert.ok(!progress.token.startsWith(DEPLOY_PREFIX), 'not a token the server created');
+  const kinds = progress.values.map((v) => v.kind);
+  assert.equal(kinds[0], 'begin', JSON.stringify(kinds));
+  assert.equal(kinds.filter((k) => k === 'begin').length, 1, JSON.stringify(kinds));
+  assert.match(progress.values[0].title ?? '', new RegExp(`deploying \`${environment}\``));
+  for (const v of progress.values) {
+    assert.doesNotMatch(`${v.title ?? ''} ${v.message ?? ''}`, /indexing|indexed|\d+\/\d+ specs/, 'no indexing progress taken for the deploy');
+  }
 }
 
 before(async () => {
@@ -334,6 +371,12 @@ test('"smaqit: Deploy…" deploys the local environment end to end (fixtures/cle
   const done = await waitFor(() => state().lastDeploy?.environment === 'local' && state().lastDeploy, 'the deploy to finish', 240000);
   console.log('# deploy result:', JSON.stringify(done));
   assert.equal(done.status, 'success', done.message);
+  // The notification was driven by the progress on the extension's own token.
+  const progress = state().deployProgress;
+  console.log('# deploy progress:', JSON.stringify(progress));
+  assertOwnToken(progress, 'local');
+  assert.ok(progress.values.some((v) => v.kind === 'report' && /attempt 1 of/.test(v.message ?? '')), 'the steps reported progress');
+  assert.match(progress.values.at(-1).message ?? '', /^success/);
   await page.locator('.notifications-toasts', { hasText: 'smaqit: deployed "local"' }).waitFor();
   // The endpoint is a real service on loopback.
   assert.match(done.endpoint, /^http:\/\/127\.0\.0\.1:\d+\/?$/);
@@ -361,4 +404,59 @@ test('"smaqit: Deploy…" deploys the local environment end to end (fixtures/cle
     `status bar: more deployed specs than ${countsBefore.deployed}`,
   );
   console.log('# status bar after the deploy:', state().statusBar);
+});
+
+test('a deploy follows its own progress token: indexing meanwhile is not taken for it, and Cancel stops it', async (t) => {
+  const commands = state().serverCommands ?? [];
+  if (!commands.includes('smaqit.deploy')) {
+    t.skip('smaqit-ls does not advertise smaqit.deploy');
+    return;
+  }
+  // One long step, so that there is time to index and to cancel while it runs.
+  const envFile = path.join(DEPLOY_WS, '.smaqit', 'environments.toml');
+  fs.appendFileSync(
+    envFile,
+    '\n[environments.slow]\ndescription = "e2e: one long step, cancelled by the test"\nsteps = [["sleep", "30"]]\ntimeout_secs = 120\nretries = 0\n',
+  );
+  await clearNotifications();
+  await runCommand('smaqit: Deploy…');
+  const envRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'slow' }).first();
+  await envRow.waitFor();
+  await envRow.click();
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
+  // The notification shows the step the server reports on the extension's token.
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'smaqit: deploying slow' });
+  await toast.filter({ hasText: 'step 1: sleep 30' }).waitFor({ timeout: 30000 });
+  await shot('deploy-slow-progress');
+
+  // The server indexes again (its own `smaqit/index` progress) while the deploy runs.
+  await runCommand('smaqit: Check Workspace');
+  await page.locator('.notifications-toasts', { hasText: /smaqit: \d+ findings in \d+ files|smaqit: no findings/ }).waitFor({ timeout: 30000 });
+  let progress = state().deployProgress;
+  assertOwnToken(progress, 'slow');
+  assert.ok(!progress.values.some((v) => v.kind === 'end'), 'the deploy progress did not end with the indexing: ' + JSON.stringify(progress.values));
+  assert.equal(state().lastDeploy?.environment === 'slow', false, 'the deploy still runs');
+
+  // The toast has made room for the check's; the deploy's notification is in the
+  // notification centre, still showing the deploy's step.
+  await runCommand('Notifications: Show Notifications');
+  const item = page.locator('.notifications-center .notification-list-item', { hasText: 'smaqit: deploying slow' });
+  await item.filter({ hasText: 'step 1: sleep 30' }).waitFor();
+  await shot('deploy-slow-after-check');
+
+  // Cancel: window/workDoneProgress/cancel on the same token; the server answers `cancelled`.
+  await item.hover();
+  await item.getByRole('button', { name: 'Cancel' }).click();
+  const done = await waitFor(() => state().lastDeploy?.environment === 'slow' && state().lastDeploy, 'the cancelled deploy to answer', 60000);
+  console.log('# cancelled deploy:', JSON.stringify(done));
+  assert.equal(done.status, 'cancelled', done.message);
+  progress = state().deployProgress;
+  assertOwnToken(progress, 'slow');
+  assert.equal(progress.values.at(-1).kind, 'end');
+  assert.match(progress.values.at(-1).message ?? '', /^cancelled/);
+  await page.locator('.notifications-center, .notifications-toasts', { hasText: 'smaqit: the deploy of "slow" was cancelled' }).first().waitFor();
+  await shot('deploy-slow-cancelled');
+  await clearNotifications();
 });
