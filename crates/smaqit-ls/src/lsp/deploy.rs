@@ -105,6 +105,15 @@ impl Drop for CancelOnDrop {
     }
 }
 
+/// Forgets a deploy's cancel token when the command ends, however it ends.
+struct ForgetToken(Arc<State>, String);
+
+impl Drop for ForgetToken {
+    fn drop(&mut self) {
+        self.0.cancels.remove(&self.1);
+    }
+}
+
 /// Counts a running deploy for `smaqit.status`.
 struct Running(Arc<State>);
 
@@ -150,6 +159,22 @@ pub async fn deploy(
         Err(e) => return refused(e, Vec::new()),
     };
     let _running = Running::new(&state);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _guard = CancelOnDrop(cancel.clone());
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let (token, ours) = match token {
+        Some(t) => (t, false),
+        None => {
+            (NumberOrString::String(format!("{DEPLOY_PROGRESS_PREFIX}{}", NEXT.fetch_add(1, Ordering::Relaxed))), true)
+        }
+    };
+    let token_key = match &token {
+        NumberOrString::String(s) => s.clone(),
+        NumberOrString::Number(n) => n.to_string(),
+    };
+    state.cancels.insert(token_key.clone(), cancel.clone());
+    // The token is known (and cancellable) from here on, before planning.
+    let _forget = ForgetToken(state.clone(), token_key.clone());
     // Planning needs the whole index: wait for the first scan to finish.
     for _ in 0..600 {
         if state.indexed.load(Ordering::Acquire) {
@@ -169,21 +194,14 @@ pub async fn deploy(
         Ok(Err(refusal)) => return refused(refusal.message, refusal.conflicts),
         Err(_) => return refused("internal error while planning".into(), Vec::new()),
     };
+    if cancel.load(Ordering::SeqCst) {
+        return DeployResult {
+            status: DeployStatus::Cancelled.as_str().into(),
+            message: "deploy cancelled before it started; nothing ran".into(),
+            ..refused(String::new(), Vec::new())
+        };
+    }
 
-    let cancel = Arc::new(AtomicBool::new(false));
-    let _guard = CancelOnDrop(cancel.clone());
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    let (token, ours) = match token {
-        Some(t) => (t, false),
-        None => {
-            (NumberOrString::String(format!("{DEPLOY_PROGRESS_PREFIX}{}", NEXT.fetch_add(1, Ordering::Relaxed))), true)
-        }
-    };
-    let token_key = match &token {
-        NumberOrString::String(s) => s.clone(),
-        NumberOrString::Number(n) => n.to_string(),
-    };
-    state.cancels.insert(token_key.clone(), cancel.clone());
     let created = !ours || (progress_supported && client.create_work_done_progress(token.clone()).await.is_ok());
     let progress = if created {
         Some(
@@ -221,7 +239,6 @@ pub async fn deploy(
         Ok(s) => s,
         Err(_) => return refused("internal error while deploying".into(), Vec::new()),
     };
-    state.cancels.remove(&token_key);
     let outcome = &summary.outcome;
     let report_uri = summary.report.as_deref().and_then(uri_of);
     if let Some(p) = progress {
