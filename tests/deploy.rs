@@ -161,3 +161,197 @@ fn deploy_is_refused_while_conflicts_stand() {
     assert!(!conflicts.iter().any(|c| c.contains("ci-pipeline.md")), "ci's specs are not local's: {conflicts:?}");
     assert!(stderr.contains("specs/infrastructure/backups.md:4:"), "{stderr}");
 }
+
+#[test]
+fn the_log_says_what_will_run_and_the_closing_summary_what_happened() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    let (code, out, stderr) = deploy(&dir, &secrets_env());
+    assert_eq!(code, 0, "{out}\n{stderr}");
+    for line in [
+        "specs it deploys: specs/infrastructure/local-service.md",
+        "upstream specs moved to deployed when it succeeds: ",
+        "files rendered with 2 secret(s): deploy/app.env",
+        "$ sh -c mkdir -p .smaqit/run; nohup python3 deploy/service.py",
+        "health: GET http://127.0.0.1:{port}/health → 200",
+        "deploy `local`: success: deployed `local` in 1 attempt(s); healthy",
+        "updated: specs/infrastructure/local-service.md",
+    ] {
+        assert!(stderr.contains(line), "stderr lacks {line:?}:\n{stderr}");
+    }
+}
+
+#[test]
+fn nothing_pending_runs_nothing_and_regen_deploys_again() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    let (code, out, _) = deploy(&dir, &secrets_env());
+    assert_eq!(code, 0, "{out}");
+    let marker = dir.join("ran");
+    set_env(&dir, |t| t.replacen("steps = [\n", &format!("steps = [\n  [\"touch\", \"{}\"],\n", marker.display()), 1));
+    let (code, out, stderr) = deploy(&dir, &secrets_env());
+    assert_eq!((code, out["status"].as_str()), (0, Some("skipped")), "{out}\n{stderr}");
+    assert!(out["message"].as_str().unwrap().contains("--regen"), "{out}");
+    assert!(!marker.exists(), "nothing ran");
+    let report = std::fs::read_to_string(out["report"].as_str().unwrap()).unwrap();
+    assert!(report.contains("Nothing was pending, so nothing ran") && report.contains("--regen"), "{report}");
+    let top = |r: &str| r.lines().find(|l| l.starts_with("**Status:** ")).unwrap_or_default().to_owned();
+    assert_eq!(top(&report), "**Status:** ⏭ Nothing pending", "latest status on top");
+    let (code, out, _) = deploy_with(&dir, &["--regen"], &secrets_env());
+    assert_eq!((code, out["status"].as_str()), (0, Some("success")), "{out}");
+    assert!(marker.exists(), "--regen ran the steps again");
+    let report = std::fs::read_to_string(out["report"].as_str().unwrap()).unwrap();
+    assert_eq!(top(&report), "**Status:** ✅ Success", "latest status on top");
+}
+
+#[test]
+fn an_environment_deploys_only_the_specs_it_realises() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    // Another pending Infrastructure spec, for another environment.
+    let other = dir.join("specs/infrastructure/staging.md");
+    let text = std::fs::read_to_string(dir.join(INFRA))
+        .unwrap()
+        .replace("INF-LOCAL-SERVICE", "INF-STAGING")
+        .replace("| Target Environment | local |", "| Target Environment | staging |");
+    std::fs::write(&other, &text).unwrap();
+    let (code, out, _) = deploy(&dir, &secrets_env());
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(status_of(&dir, INFRA), "deployed");
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), text, "the other environment's spec is untouched");
+    let report = std::fs::read_to_string(out["report"].as_str().unwrap()).unwrap();
+    assert!(
+        report.contains(
+            "Pending Infrastructure specs that `local` does not deploy:\n\n- `specs/infrastructure/staging.md`"
+        ),
+        "{report}"
+    );
+    // Without `specs`, the Target Environment decides.
+    set_env(&dir, |t| t.replace("specs = [\"INF-LOCAL-SERVICE\"]\n", ""));
+    let (code, out, _) = deploy(&dir, &secrets_env());
+    assert_eq!((code, out["status"].as_str()), (0, Some("skipped")), "staging's spec is not local's: {out}");
+}
+
+#[test]
+fn a_failing_health_check_marks_the_criteria_it_verifies_failed() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    set_env(&dir, |t| {
+        t.replace("expect_status = 200", "expect_status = 204")
+            .replace("within_secs = 15", "within_secs = 1")
+            .replace("retries = 2", "retries = 0")
+    });
+    let (code, out, _) = deploy(&dir, &secrets_env());
+    assert_eq!((code, out["status"].as_str()), (1, Some("failed")), "{out}");
+    let infra = std::fs::read_to_string(dir.join(INFRA)).unwrap();
+    assert!(infra.contains("status: failed"));
+    let line = infra.lines().find(|l| l.contains("INF-LOCAL-SERVICE-001")).unwrap();
+    assert!(
+        line.starts_with("- [!] INF-LOCAL-SERVICE-001:") && line.contains(" — FAILED: GET http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(line.ends_with("/health → 204: not healthy within 1 s: status 200, expected 204"), "{line}");
+    assert!(infra.contains("- [ ] INF-LOCAL-SERVICE-002"), "an unverified criterion stays open");
+    assert!(out["notes"][0].as_str().unwrap().contains("may still be running"), "{out}");
+}
+
+#[test]
+fn without_a_health_check_a_deploy_is_not_called_healthy() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    set_env(&dir, |t| t[..t.find("[[environments.local.health]]").unwrap()].to_owned());
+    let (code, out, _) = deploy(&dir, &secrets_env());
+    assert_eq!(code, 0, "{out}");
+    let message = out["message"].as_str().unwrap();
+    assert!(message.contains("health not verified") && !message.contains("healthy"), "{message}");
+    let report = std::fs::read_to_string(out["report"].as_str().unwrap()).unwrap();
+    assert!(report.contains("(not verified: no health check reached it)"), "{report}");
+    assert!(report.contains("No health check ran (the environment declares none): health not verified."));
+    assert!(
+        std::fs::read_to_string(dir.join(INFRA)).unwrap().contains("- [ ] INF-LOCAL-SERVICE-001"),
+        "nothing verified it"
+    );
+}
+
+#[test]
+fn refusals_name_the_file_line_and_code_of_secrets_in_what_the_deploy_runs() {
+    let dir = temp_copy("clean");
+    let token = format!("ghp_{}", "R8nB2xQ9vL4mT7kP3wZ6yD1sF5hJ0cA2eG8u");
+    std::fs::write(dir.join("deploy/migrate.sh"), format!("#!/bin/sh\nexport API_TOKEN={token}\necho migrated\n"))
+        .unwrap();
+    set_env(&dir, |t| {
+        t.replacen("steps = [\n", "steps = [\n  [\"sh\", \"deploy/migrate.sh\"],\n", 1)
+            .replace("description = \"", &format!("description = \"token {token} "))
+    });
+    let (code, out, stderr) = deploy(&dir, &secrets_env());
+    assert_eq!((code, out["status"].as_str()), (1, Some("refused")), "{out}");
+    let conflicts: Vec<&str> = out["conflicts"].as_array().unwrap().iter().filter_map(|c| c.as_str()).collect();
+    assert!(
+        conflicts.iter().any(|c| c.starts_with("deploy/migrate.sh:2:") && c.contains("secret/github-token")),
+        "{conflicts:?}"
+    );
+    assert!(
+        conflicts.iter().any(|c| c.starts_with(".smaqit/environments.toml:3:") && c.contains("secret/github-token")),
+        "{conflicts:?}"
+    );
+    assert!(stderr.contains("deploy/migrate.sh:2:"), "{stderr}");
+    assert!(!stderr.contains(&token) && !out.to_string().contains(&token), "refusals do not repeat the value");
+}
+
+#[test]
+fn value_filters_keep_rendered_files_valid() {
+    let dir = temp_copy("clean");
+    // A value with a quote, a slash, a space and `é` in YAML, a URL and a shell file.
+    std::fs::write(
+        dir.join("deploy/app.yaml"),
+        "db:\n  password: ${secrets.DB_PASSWORD|yaml}\n  url: \"postgres://app:${secrets.DB_PASSWORD|url}@db/app\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("deploy/app.sh"), "PW=${secrets.DB_PASSWORD|shell}\n").unwrap();
+    let check = r#"import os, subprocess, urllib.parse, yaml
+r = os.environ["SMAQIT_RENDERED"] + "/deploy/"
+d = yaml.safe_load(open(r + "app.yaml"))
+v = os.environ["DB_PASSWORD"]
+assert d["db"]["password"] == v, "yaml"
+assert urllib.parse.unquote(d["db"]["url"].split(":")[2].split("@")[0]) == v, "url"
+sh = subprocess.run(["sh", "-c", '. "$1"; [ "$PW" = "$DB_PASSWORD" ]', "sh", r + "app.sh"])
+assert sh.returncode == 0, "shell"
+print("rendered values check out")
+"#;
+    std::fs::write(dir.join("deploy/check.py"), check).unwrap();
+    set_env(&dir, |t| {
+        t.replace(
+            "files = [\"deploy/app.env\"]",
+            "files = [\"deploy/app.env\", \"deploy/app.yaml\", \"deploy/app.sh\"]",
+        )
+    });
+    set_env(&dir, |t| t.replacen("steps = [\n", "steps = [\n  [\"python3\", \"deploy/check.py\"],\n", 1));
+    let _svc = Service(dir.clone());
+    let (code, out, stderr) = deploy(&dir, &secrets_env());
+    assert_eq!(code, 0, "{out}\n{stderr}");
+    assert!(stderr.contains("rendered values check out"), "{stderr}");
+    std::fs::write(dir.join("deploy/app.yaml"), "x: ${secrets.DB_PASSWORD|toml}\n").unwrap();
+    let (code, out, _) = deploy_with(&dir, &["--regen"], &secrets_env());
+    assert_eq!((code, out["status"].as_str()), (1, Some("refused")), "{out}");
+    assert!(out["message"].as_str().unwrap().contains("deploy/app.yaml:1: unknown filter `|toml`"), "{out}");
+}
+
+#[test]
+fn the_report_is_plain_markdown() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    set_env(&dir, |t| {
+        t.replacen(
+            "steps = [\n",
+            "steps = [\n  [\"sh\", \"-c\", \"printf '\\\\033[0;32mok\\\\033[0m done\\\\000 here\\\\n'\"],\n",
+            1,
+        )
+    });
+    let (code, out, stderr) = deploy(&dir, &secrets_env());
+    assert_eq!(code, 0, "{out}\n{stderr}");
+    let report = std::fs::read(out["report"].as_str().unwrap()).unwrap();
+    assert!(!report.contains(&0x1b) && !report.contains(&0), "no escape or NUL byte in the report");
+    let text = String::from_utf8(report).unwrap();
+    assert!(text.contains("ok done here"), "{text}");
+    assert!(stderr.contains("ok done here") && !stderr.contains('\u{1b}'));
+}

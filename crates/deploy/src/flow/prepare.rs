@@ -98,8 +98,9 @@ pub fn prepare(root: &Path, env_name: &str, regen: bool, ws: &Workspace) -> Resu
 }
 
 /// The pending specs `env` realises: those its `specs` list names; without
-/// one, those whose `## Constraints` name it as Target Environment, or every
-/// pending spec when the project has a single environment.
+/// one, those whose `## Constraints` name it as their Target Environment,
+/// and, when it is the project's only environment, those naming none (a
+/// spec naming another environment is never this one's).
 fn select(
     pending: &[PathBuf],
     name: &str,
@@ -110,29 +111,36 @@ fn select(
     let id_of = |p: &PathBuf| ws.get(p).and_then(|e| e.spec.id().map(str::to_owned));
     let chosen: Vec<PathBuf> = match &env.specs {
         Some(ids) => pending.iter().filter(|p| id_of(p).is_some_and(|id| ids.contains(&id))).cloned().collect(),
-        None => {
-            let targeted: Vec<PathBuf> =
-                pending.iter().filter(|p| ws.get(p).is_some_and(|e| targets(&e.spec, name))).cloned().collect();
-            if !targeted.is_empty() || environments > 1 { targeted } else { pending.to_vec() }
-        }
+        None => pending
+            .iter()
+            .filter(|p| {
+                ws.get(p).is_some_and(|e| match target_of(&e.spec) {
+                    Some(cell) => names(&cell, name),
+                    None => environments == 1,
+                })
+            })
+            .cloned()
+            .collect(),
     };
     let rest = pending.iter().filter(|p| !chosen.contains(p)).cloned().collect();
     Ok((chosen, rest))
 }
 
-/// Whether the spec's `## Constraints` table says its Target Environment
-/// is `name` (a word of the cell: `local, with the bucket in AWS`).
-fn targets(spec: &Spec, name: &str) -> bool {
-    spec.doc.tables().any(|t| {
-        t.rows.iter().any(|r| {
-            r.first().is_some_and(|c| c.text.trim().eq_ignore_ascii_case("Target Environment"))
-                && r.get(1).is_some_and(|c| {
-                    c.text
-                        .split(|ch: char| !(ch.is_alphanumeric() || ch == '-' || ch == '_'))
-                        .any(|w| w.eq_ignore_ascii_case(name))
-                })
+/// The Target Environment cell of the spec's `## Constraints` table.
+fn target_of(spec: &Spec) -> Option<String> {
+    spec.doc.tables().find_map(|t| {
+        t.rows.iter().find_map(|r| {
+            r.first()
+                .filter(|c| c.text.trim().eq_ignore_ascii_case("Target Environment"))
+                .and_then(|_| r.get(1).map(|c| c.text.clone()))
         })
     })
+}
+
+/// Whether a Target Environment cell names `name` as one of its words
+/// (`local, with the bucket in AWS`).
+fn names(cell: &str, name: &str) -> bool {
+    cell.split(|ch: char| !(ch.is_alphanumeric() || ch == '-' || ch == '_')).any(|w| w.eq_ignore_ascii_case(name))
 }
 
 /// Business, Functional and Stack specs the deployed specs reference under

@@ -82,6 +82,10 @@ pub fn run(env: &str, yes: bool, regen: bool, root: &Path) -> i32 {
             return 1;
         }
     };
+    if yes && !prepared.nothing_pending {
+        // Confirmed by --yes; the log still says what runs.
+        confirm_text(&prepared).lines().for_each(|l| eprintln!("{l}"));
+    }
     if !yes && !prepared.nothing_pending {
         if !std::io::stdin().is_terminal() {
             eprintln!("error: deploying needs confirmation; pass --yes to deploy non-interactively");
