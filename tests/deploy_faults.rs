@@ -137,3 +137,178 @@ fn health_that_never_passes_missing_secrets_and_crashed_executors_fail_cleanly()
     assert_eq!(code, 1);
     assert!(out["message"].as_str().unwrap().contains("without a result"), "{out}");
 }
+
+/// Starts `smaqit-ls deploy --env local --yes` in `dir` in a process group
+/// of its own, with `pw` as DB_PASSWORD; returns it once its step runs.
+fn start_deploy(dir: &std::path::Path, tmp: &std::path::Path, pw: &str) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let child = Command::new(bin())
+        .args(["deploy", "--env", "local", "--yes"])
+        .current_dir(dir)
+        .env("TMPDIR", tmp)
+        .env("SMAQIT_SECRET_DB_PASSWORD", pw)
+        .env("SMAQIT_SECRET_SESSION_SECRET", SESSION)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    // The step's grandchild runs with the secret once the deploy is under way.
+    while canary_processes(pw).len() < 3 {
+        assert!(std::time::Instant::now() < deadline, "the deploy never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child
+}
+
+/// A step whose grandchild (`sleep` under `sh -c`) holds the secret.
+const GRANDCHILD: &str = "[[\"sh\", \"-c\", \"sleep 30; echo after\"]]";
+
+fn executor_of(cli: u32) -> String {
+    let out = Command::new("pgrep").args(["-f", "-P", &cli.to_string(), "smaqit-ls exec"]).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn a_step_s_grandchildren_die_when_the_executor_is_killed_or_terminated() {
+    for (signal, pw) in [("-KILL", "Grandchild-KILL-canary-31"), ("-TERM", "Grandchild-TERM-canary-32")] {
+        let dir = temp_copy("clean");
+        set_steps(&dir, GRANDCHILD);
+        let tmp = tmp_of(&dir);
+        let child = start_deploy(&dir, &tmp, pw);
+        let exec = executor_of(child.id());
+        assert!(!exec.is_empty(), "the executor runs as a child of the CLI");
+        Command::new("kill").args([signal, &exec]).status().unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if signal == "-TERM" {
+            assert!(stdout.contains("stopped by signal 15"), "{stdout}");
+        } else {
+            assert!(stdout.contains("without a result"), "{stdout}");
+        }
+        assert_nothing_left(&dir, &tmp, pw, &format!("executor {signal}"));
+        assert_eq!(status_of(&dir, INFRA), if signal == "-TERM" { "draft" } else { "failed" });
+    }
+}
+
+#[test]
+fn ctrl_c_to_the_whole_process_group_leaves_nothing_behind() {
+    let pw = "Ctrl-C-canary-5520";
+    let dir = temp_copy("clean");
+    set_steps(&dir, GRANDCHILD);
+    let tmp = tmp_of(&dir);
+    let child = start_deploy(&dir, &tmp, pw);
+    // What a terminal does on Ctrl-C (and CI runners on cancel): the
+    // signal goes to the foreground process group, the CLI and the executor.
+    Command::new("kill").args(["-INT", "--", &format!("-{}", child.id())]).status().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "cancelled", "{v}");
+    assert_nothing_left(&dir, &tmp, pw, "Ctrl-C");
+    assert_eq!(status_of(&dir, INFRA), "draft", "a cancel changes nothing");
+}
+
+#[test]
+fn the_next_deploy_sweeps_the_private_folders_of_dead_executors() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    let tmp = tmp_of(&dir);
+    // What a crash of everything leaves: a folder of an executor that no
+    // longer runs, and one of a process that still does (not ours to take).
+    let dead = tmp.join("smaqit-deploy-999999-1");
+    std::fs::create_dir_all(&dead).unwrap();
+    std::fs::write(dead.join("app.env"), "DB_PASSWORD=left-over-canary-77\n").unwrap();
+    let alive = tmp.join(format!("smaqit-deploy-{}-2", std::process::id()));
+    std::fs::create_dir_all(&alive).unwrap();
+    let out = Command::new(bin())
+        .args(["deploy", "--env", "local", "--yes"])
+        .current_dir(&dir)
+        .env("TMPDIR", &tmp)
+        .envs(secrets_env())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(!dead.exists(), "the dead executor's folder is swept");
+    assert!(alive.exists(), "a running process's folder is left alone");
+    std::fs::remove_dir_all(&alive).unwrap();
+}
+
+#[test]
+fn a_step_printing_bytes_that_are_not_utf8_does_not_fail_the_deploy() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    set_env(&dir, |t| {
+        t.replacen(
+            "steps = [\n",
+            "steps = [\n  [\"sh\", \"-c\", \"printf 'caf\\\\351 ok\\\\n\\\\377\\\\376 binary\\\\n'; echo after\"],\n",
+            1,
+        )
+    });
+    let (code, out, stderr) = deploy(&dir, &secrets_env());
+    assert_eq!(code, 0, "{out}\n{stderr}");
+    assert!(stderr.contains("caf\u{fffd} ok") && stderr.contains("after"), "decoded lossily and read on: {stderr}");
+}
+
+#[test]
+fn a_failed_health_check_runs_the_rollback_steps_or_says_the_service_may_still_run() {
+    let dir = temp_copy("clean");
+    let _svc = Service(dir.clone());
+    let broken = |t: &str| {
+        t.replace("expect_status = 200", "expect_status = 418")
+            .replace("within_secs = 15", "within_secs = 1")
+            .replace("retries = 2", "retries = 0")
+    };
+    set_env(&dir, |t| broken(t));
+    let (code, out, _) = deploy(&dir, &secrets_env());
+    assert_eq!(code, 1);
+    assert!(out["notes"][0].as_str().unwrap().contains("may still be running, with its secrets"), "{out}");
+    let report = std::fs::read_to_string(out["report"].as_str().unwrap()).unwrap();
+    assert!(report.contains("- **Note:** the service the steps started may still be running"), "{report}");
+    // With rollback steps, they run after the failed check and stop it.
+    let dir = temp_copy("clean");
+    let _svc2 = Service(dir.clone());
+    set_env(&dir, |t| {
+        broken(t).replace(
+            "specs = [\"INF-LOCAL-SERVICE\"]",
+            "specs = [\"INF-LOCAL-SERVICE\"]\nrollback = [[\"sh\", \"-c\", \"kill \\\"$(cat .smaqit/run/service.pid)\\\" && echo stopped > .smaqit/run/rolled-back\"]]",
+        )
+    });
+    let (code, out, stderr) = deploy(&dir, &secrets_env());
+    assert_eq!(code, 1, "{out}");
+    assert!(out["notes"].as_array().unwrap().is_empty(), "{out}");
+    assert!(
+        std::fs::read_to_string(dir.join(".smaqit/run/rolled-back")).is_ok_and(|s| s.trim() == "stopped"),
+        "{stderr}"
+    );
+    let pid = std::fs::read_to_string(dir.join(".smaqit/run/service.pid")).unwrap();
+    // Gone, or a zombie waiting to be reaped by init.
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+    assert!(
+        stat.is_empty() || stat.split(") ").nth(1).is_some_and(|s| s.starts_with('Z')),
+        "the service was stopped: {stat}"
+    );
+}
+
+#[test]
+fn two_deploys_of_one_project_never_run_at_once() {
+    let pw = "Lock-canary-4400";
+    let dir = temp_copy("clean");
+    set_steps(&dir, GRANDCHILD);
+    let tmp = tmp_of(&dir);
+    let mut first = start_deploy(&dir, &tmp, pw);
+    let second = Command::new(bin())
+        .args(["deploy", "--env", "local", "--yes"])
+        .current_dir(&dir)
+        .env("TMPDIR", &tmp)
+        .envs(secrets_env())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(v["status"], "refused");
+    assert!(v["message"].as_str().unwrap().contains("already running"), "{v}");
+    first.kill().unwrap();
+    let _ = first.wait();
+    assert_nothing_left(&dir, &tmp, pw, "the first deploy");
+}

@@ -66,7 +66,7 @@ fn text_forms(v: &str) -> Vec<String> {
         out.push(chars[..8].iter().collect());
         out.push(chars[chars.len() - 8..].iter().collect());
     }
-    let quoters: [fn(&str) -> String; 9] = [
+    let quoters: [fn(&str) -> String; 11] = [
         json_inner,
         json_ascii_lower,
         json_ascii_upper,
@@ -75,7 +75,9 @@ fn text_forms(v: &str) -> Vec<String> {
         shell_single_python,
         printf_q,
         regex_escape,
-        python_repr_inner,
+        |s| python_repr_inner(s, '\''),
+        |s| python_repr_inner(s, '"'),
+        yaml_double_quoted,
     ];
     for q in quoters {
         out.push(q(v));
@@ -160,17 +162,41 @@ fn regex_escape(v: &str) -> String {
     out
 }
 
-/// The inside of Python's `repr` of a string (single-quoted).
-fn python_repr_inner(v: &str) -> String {
+/// The inside of Python's `repr` of a string quoted with `quote` (it picks
+/// `"` when the value holds `'` but no `"`).
+fn python_repr_inner(v: &str, quote: char) -> String {
     let mut out = String::new();
     for c in v.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Inside a YAML double-quoted scalar as PyYAML writes it: `\\` and `"`
+/// escaped, non-ASCII as `\\xE9` / `\\u00E9`-style upper-case escapes.
+fn yaml_double_quoted(v: &str) -> String {
+    let mut out = String::new();
+    for c in v.chars() {
+        let n = c as u32;
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_ascii() && !c.is_control() => out.push(c),
+            _ if n < 0x100 => out.push_str(&format!("\\x{n:02X}")),
+            _ if n < 0x10000 => out.push_str(&format!("\\u{n:04X}")),
+            _ => out.push_str(&format!("\\U{n:08X}")),
         }
     }
     out
@@ -183,9 +209,9 @@ fn escaped_non_ascii(v: &str) -> Vec<String> {
     if v.is_ascii() {
         return Vec::new();
     }
-    let code_points = |upper: bool| {
+    let code_points = |upper: bool, quote: char| {
         let mut out = String::new();
-        for c in python_repr_inner(v).chars() {
+        for c in python_repr_inner(v, quote).chars() {
             let n = c as u32;
             let esc = match (n, upper) {
                 (0..0x80, _) => c.to_string(),
@@ -204,8 +230,9 @@ fn escaped_non_ascii(v: &str) -> Vec<String> {
         v.bytes().map(|b| if b.is_ascii() { (b as char).to_string() } else { f(b) }).collect()
     };
     vec![
-        code_points(false),
-        code_points(true),
+        code_points(false, '\''),
+        code_points(false, '"'),
+        code_points(true, '\''),
         bytes(&|b| format!("\\x{b:02x}")),
         bytes(&|b| format!("\\x{b:02X}")),
         bytes(&|b| format!("\\{b:03o}")),

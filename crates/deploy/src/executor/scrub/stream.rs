@@ -12,11 +12,14 @@ use super::{MIN_PARTIAL, Scrubber, mask, plain};
 pub struct LineStream<'a> {
     s: &'a Scrubber,
     held: Vec<(String, Vec<Range<usize>>)>,
+    /// The start of a UTF-8 character a line ended in the middle of (tools
+    /// that wrap by bytes, `fold -w`, split `é`): it joins the next line.
+    carry: Vec<u8>,
 }
 
 impl<'a> LineStream<'a> {
     pub fn new(s: &'a Scrubber) -> LineStream<'a> {
-        LineStream { s, held: Vec::new() }
+        LineStream { s, held: Vec::new(), carry: Vec::new() }
     }
 
     /// Whether a line is waiting for the next one.
@@ -27,7 +30,11 @@ impl<'a> LineStream<'a> {
     /// Adds one raw line (without its terminator); returns the scrubbed
     /// lines that can be shown now, in order.
     pub fn push(&mut self, raw: &[u8]) -> Vec<String> {
-        self.held.push((plain(raw), Vec::new()));
+        let mut bytes = std::mem::take(&mut self.carry);
+        bytes.extend_from_slice(raw);
+        let cut = bytes.len() - incomplete_tail(&bytes);
+        self.carry = bytes.split_off(cut);
+        self.held.push((plain(&bytes), Vec::new()));
         let (joined, map) = self.joined();
         // Forms spanning lines (within one line, `scrub` finds them).
         for r in self.s.value_ranges(&joined) {
@@ -68,6 +75,13 @@ impl<'a> LineStream<'a> {
     /// Everything held, scrubbed, with the tail that could begin a value
     /// masked (no more output came to decide it).
     pub fn flush(&mut self) -> Vec<String> {
+        if !self.carry.is_empty() {
+            let rest = plain(&std::mem::take(&mut self.carry));
+            match self.held.last_mut() {
+                Some((line, _)) => line.push_str(&rest),
+                None => self.held.push((rest, Vec::new())),
+            }
+        }
         let (joined, map) = self.joined();
         let d = self.s.partial_suffix(&joined);
         if d > 0 {
@@ -92,6 +106,25 @@ impl<'a> LineStream<'a> {
         }
         (joined, map)
     }
+}
+
+/// How many bytes at the end of `b` begin a UTF-8 character that does not
+/// end there.
+fn incomplete_tail(b: &[u8]) -> usize {
+    for back in 1..=3.min(b.len()) {
+        let c = b[b.len() - back];
+        if c & 0xC0 == 0x80 {
+            continue; // a continuation byte: look further back
+        }
+        let need = match c {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => return 0,
+        };
+        return if need > back { back } else { 0 };
+    }
+    0
 }
 
 #[cfg(test)]
@@ -124,6 +157,24 @@ mod tests {
         let refs: Vec<&str> = chars.iter().map(String::as_str).collect();
         let out = run(&[v], &refs);
         assert!(out.iter().all(|l| l == MASK || l.is_empty()), "{out:?}");
+    }
+
+    #[test]
+    fn a_character_split_between_lines_is_put_back_together() {
+        let v = "pässwörd-Ünï-ç9";
+        let bytes = v.as_bytes();
+        let lines: Vec<&[u8]> = bytes.chunks(5).collect();
+        let s = Scrubber::new(&[v.to_owned()], Seen::none());
+        let mut st = LineStream::new(&s);
+        let mut out = Vec::new();
+        for l in lines {
+            out.extend(st.push(l));
+        }
+        out.extend(st.flush());
+        assert!(out.iter().all(|l| l == MASK || l.is_empty()), "{out:?}");
+        assert_eq!(incomplete_tail("aé".as_bytes()), 0);
+        assert_eq!(incomplete_tail(&"aé".as_bytes()[..2]), 1);
+        assert_eq!(incomplete_tail(&"a😀".as_bytes()[..3]), 2);
     }
 
     #[test]
