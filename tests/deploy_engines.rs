@@ -1,14 +1,17 @@
 //! Deploys through real engines: Ansible (ansible-core, `connection:
 //! local`, at `-vvv --diff`, with colour, then again after the values
-//! rotate) and a real secret store (`pass`, through the `command`
-//! provider, with a throwaway gpg key). Canaries in every form are searched
+//! rotate), docker-compose (`config`, which prints the resolved file and
+//! its env_file), kubectl (`kustomize`, a generated Secret in base64) and a
+//! real secret store (`pass`, through the `command` provider, with a
+//! throwaway gpg key). Canaries in every form are searched
 //! in every output, the report, every file left behind and every process's
 //! environment.
 //!
 //! These need the engines installed, so they are not part of the README's
-//! `cargo test --workspace`: `.ci/run` installs ansible-core (PyPI) and pass
-//! (Debian) and runs them with `--ignored`. `SMAQIT_ANSIBLE_PLAYBOOK` names
-//! the `ansible-playbook` to use (default: the one on PATH).
+//! `cargo test --workspace`: `.ci/run` installs ansible-core (PyPI), pass,
+//! docker-compose and kubernetes-client (Debian) and runs them with
+//! `--ignored`. `SMAQIT_ANSIBLE_PLAYBOOK`, `SMAQIT_DOCKER_COMPOSE` and
+//! `SMAQIT_KUBECTL` name the programs to use (default: the ones on PATH).
 
 mod support;
 
@@ -239,4 +242,84 @@ fn secrets_from_pass_through_the_command_provider_leak_nothing() {
     let report = std::fs::read_to_string(out["report"].as_str().unwrap()).unwrap();
     std::fs::remove_dir_all(&target).unwrap();
     assert_nowhere(&dir, &target, &[&stderr, &out.to_string(), &report], &[PW, SESSION]);
+}
+
+/// A copy of fixtures/clean whose `local` environment also renders `files`
+/// (path, text) and then runs `step` (a TOML argv).
+fn engine_project(files: &[(&str, &str)], step: &str) -> PathBuf {
+    let dir = temp_copy("clean");
+    let mut listed = String::from("\"deploy/app.env\"");
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        listed.push_str(&format!(", \"{path}\""));
+    }
+    set_env(&dir, |t| {
+        t.replace("files = [\"deploy/app.env\"]", &format!("files = [{listed}]")).replacen(
+            "\n]\n",
+            &format!("\n  {step},\n]\n"),
+            1,
+        )
+    });
+    dir
+}
+
+/// Runs a deploy of `dir` and checks that `printed` (what the engine shows
+/// of the values, masked) is in its log and no form of the canaries is
+/// anywhere.
+fn deploy_and_check(dir: &Path, printed: &[&str]) {
+    let _svc = Service(dir.to_path_buf());
+    let (code, out, stderr) = deploy(dir, &secrets_env());
+    assert_eq!(code, 0, "{out}\n{stderr}");
+    for p in printed {
+        assert!(stderr.contains(p), "the engine printed {p:?}: {stderr}");
+    }
+    let report = std::fs::read_to_string(out["report"].as_str().unwrap()).unwrap();
+    assert_nowhere(dir, dir, &[&stderr, &out.to_string(), &report], &[PW, SESSION]);
+}
+
+const COMPOSE: &str = r#"version: "3.9"
+services:
+  api:
+    image: lantern/api:1.4
+    env_file: app.env
+    environment:
+      DB_PASSWORD: ${secrets.DB_PASSWORD|yaml}
+      DATABASE_URL: postgres://app:${secrets.DB_PASSWORD|url}@db/app
+    command: ["serve", "--session", ${secrets.SESSION_SECRET|json}]
+"#;
+
+#[test]
+#[ignore = "needs docker-compose; .ci/run installs Debian's and runs this"]
+fn docker_compose_config_prints_the_resolved_file_masked() {
+    let compose = std::env::var("SMAQIT_DOCKER_COMPOSE").unwrap_or_else(|_| "docker-compose".into());
+    // `config` resolves the file (and the env_file beside it) and prints it
+    // whole: every value, in YAML, with no daemon needed.
+    let dir = engine_project(
+        &[("deploy/docker-compose.yml", COMPOSE)],
+        &format!("[\"{compose}\", \"-f\", \"{{rendered}}/deploy/docker-compose.yml\", \"config\"]"),
+    );
+    deploy_and_check(&dir, &["DB_PASSWORD: ***", "SESSION_SECRET: ***", "postgres://app:***@db/app"]);
+}
+
+const KUSTOMIZATION: &str =
+    "secretGenerator:\n- name: db\n  files:\n  - password=db-password\nresources:\n- secret.yaml\n";
+const K8S_SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: session\nstringData:\n  session: ${secrets.SESSION_SECRET|yaml}\n  password: ${secrets.DB_PASSWORD|yaml}\n";
+
+#[test]
+#[ignore = "needs kubectl; .ci/run installs Debian's kubernetes-client and runs this"]
+fn kubectl_kustomize_prints_the_manifests_masked_plain_and_base64() {
+    let kubectl = std::env::var("SMAQIT_KUBECTL").unwrap_or_else(|_| "kubectl".into());
+    // The generated Secret holds the password base64-encoded; the plain
+    // one holds both values as YAML.
+    let dir = engine_project(
+        &[
+            ("deploy/k8s/kustomization.yaml", KUSTOMIZATION),
+            ("deploy/k8s/secret.yaml", K8S_SECRET),
+            ("deploy/k8s/db-password", "${secrets.DB_PASSWORD}"),
+        ],
+        &format!("[\"{kubectl}\", \"kustomize\", \"{{rendered}}/deploy/k8s\"]"),
+    );
+    deploy_and_check(&dir, &["password: ***", "session: ***", "kind: Secret"]);
 }
