@@ -179,6 +179,10 @@ fn the_log_says_what_will_run_and_the_closing_summary_what_happened() {
     ] {
         assert!(stderr.contains(line), "stderr lacks {line:?}:\n{stderr}");
     }
+    // Progress names the private folder `{rendered}` and stays one short
+    // line, as editors show it in a status bar.
+    let step = stderr.lines().find(|l| l.contains("step 2: ")).unwrap();
+    assert!(!step.contains("smaqit-deploy-") && step.chars().count() < 130, "{step}");
 }
 
 #[test]

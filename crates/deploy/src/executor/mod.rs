@@ -190,6 +190,20 @@ impl Run<'_> {
         self.cancel.load(Ordering::SeqCst)
     }
 
+    /// A step's command line for a progress message: the private folder
+    /// shown as `{rendered}` (its path means nothing to the user and is
+    /// gone after the run) and cut to one short line, as editors show
+    /// progress in a status bar.
+    fn shown(&self, argv: &[String]) -> String {
+        const MAX: usize = 100;
+        let line = self.scrub.scrub_raw(&argv.join(" ")).replace(&*self.dir.to_string_lossy(), "{rendered}");
+        let line = line.replace(['\n', '\r', '\t'], " ");
+        match line.char_indices().nth(MAX) {
+            Some((at, _)) => format!("{}…", &line[..at]),
+            None => line,
+        }
+    }
+
     /// Runs `steps` (numbered for messages); the first failure, if any.
     fn steps(
         &self,
@@ -207,7 +221,7 @@ impl Run<'_> {
             let argv: Vec<String> = step.iter().map(|a| self.fill(a)).collect();
             self.out.progress(
                 base + span * i as u32 / (steps.len() as u32 + 1),
-                format!("{what} {}: {}", i + 1, self.scrub.scrub_raw(&argv.join(" "))),
+                format!("{what} {}: {}", i + 1, self.shown(&argv)),
             );
             let s = Step {
                 argv: &argv,
