@@ -31,6 +31,8 @@ fn lsp_deploy_reports_progress_writes_back_around_user_typing_and_opens_the_repo
         lsp.request("workspace/executeCommand", json!({ "command": "smaqit.listEnvironments", "arguments": [] }));
     assert_eq!(envs[0]["name"], "local");
     assert!(envs[0]["steps"].as_array().unwrap().len() >= 2);
+    // What it would deploy, for the confirmation.
+    assert_eq!((&envs[0]["specs"], &envs[0]["pending"]), (&json!([INFRA]), &json!([INFRA])), "{envs}");
     let plan = lsp.request("workspace/executeCommand", json!({ "command": "smaqit.plan", "arguments": [] }));
     assert_eq!(plan["output"], "specs/infrastructure/local-service.md\n");
 

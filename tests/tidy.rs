@@ -10,7 +10,8 @@
 //!   and never spells a severity.
 //! - The editor contract: every server command is documented in
 //!   `docs/protocol.md`, and the TypeScript and Lua mirrors are generated
-//!   from the Rust definitions (a stale mirror is rewritten and the test fails).
+//!   from the Rust definitions (a stale mirror is rewritten and the test fails),
+//!   and each argument and result interface has the Rust struct's fields.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -381,6 +382,15 @@ fn editor_contract_matches_the_server() {
     let lua = std::fs::read_to_string(&lua_path).unwrap_or_default();
     ensure(&lua_path, &lua, &lua_mirror());
 
+    // Each argument and result type has a TypeScript interface (its doc
+    // comment names the Rust struct) with exactly the same fields.
+    for (name, fields) in rust_structs(&source) {
+        let Some(ts_fields) = ts_interface(&ts, &name) else {
+            panic!("editors/vscode/src/protocol.ts has no interface documented as `{name}` (commands.rs)")
+        };
+        assert_eq!(ts_fields, fields, "protocol.ts's interface for `{name}` differs from commands.rs");
+    }
+
     // No editor source spells a command name outside its mirror.
     let names: Vec<&str> = c::COMMANDS.to_vec();
     let mut sources: Vec<PathBuf> = Vec::new();
@@ -414,4 +424,47 @@ fn editor_contract_matches_the_server() {
 /// FNV-1a: a stable hash (std's is not stable across releases).
 fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The serialised field names of each `pub struct` in commands.rs.
+fn rust_structs(source: &str) -> Vec<(String, BTreeSet<String>)> {
+    static STRUCT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)pub struct (\w+) \{(.*?)\n\}").unwrap());
+    static FIELD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^\s+pub (\w+):").unwrap());
+    STRUCT
+        .captures_iter(source)
+        .map(|c| {
+            let camel =
+                source[..c.get(0).unwrap().start()].rsplit("pub struct").next().unwrap_or("").contains("camelCase");
+            let fields = FIELD.captures_iter(&c[2]).map(|f| if camel { camel_case(&f[1]) } else { f[1].to_owned() });
+            (c[1].to_owned(), fields.collect())
+        })
+        .collect()
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for ch in snake.chars() {
+        match ch {
+            '_' => up = true,
+            c if up => {
+                out.extend(c.to_uppercase());
+                up = false
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The fields of the interface whose doc comment names `rust` (`` `Rust` ``).
+fn ts_interface(ts: &str, rust: &str) -> Option<BTreeSet<String>> {
+    static IFACE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?s)/\*\*\s*`(\w+)`(?:[^*]|\*[^/])*\*/\s*export interface \w+ \{(.*?)\n\}").unwrap()
+    });
+    static FIELD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^  (\w+)\??:").unwrap());
+    IFACE
+        .captures_iter(ts)
+        .find(|c| &c[1] == rust)
+        .map(|c| FIELD.captures_iter(&c[2]).map(|f| f[1].to_owned()).collect())
 }

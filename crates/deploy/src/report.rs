@@ -75,7 +75,14 @@ pub fn render(r: &Record<'_>, ws: &Workspace, date: &str, stamp: &str, first: bo
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "### Plan (`smaqit plan --phase=deploy`)\n\n```\n{}```\n", p.plan_output);
-    if p.nothing_pending {
+    if p.realises_none {
+        let _ = writeln!(
+            s,
+            "`{}` realises no Infrastructure spec, so nothing ran: list their IDs in its `specs = [...]`, or name it \
+             as the Target Environment in their `## Constraints`.\n",
+            p.env_name
+        );
+    } else if p.nothing_pending {
         let _ = writeln!(
             s,
             "Nothing was pending, so nothing ran. To deploy the processed specs again: `smaqit-ls deploy --env {} --regen`.\n",

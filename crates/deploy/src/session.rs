@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use smaqit_core::model::timestamp;
+use smaqit_core::project::environments::ENVIRONMENTS_FILE;
 use smaqit_core::workspace::Workspace;
 
 use crate::flow::{self, Prepared, Role};
@@ -45,11 +46,19 @@ pub fn run(prepared: &Prepared, ws: &Workspace, host: &mut dyn Host, cancel: &At
     let outcome = if prepared.nothing_pending {
         Outcome {
             status: Status::Skipped,
-            message: format!(
-                "nothing to deploy: no Infrastructure spec of `{}` is pending in `plan --phase=deploy`; run it \
-                 again with --regen to redeploy them",
-                prepared.env_name
-            ),
+            message: if prepared.realises_none {
+                format!(
+                    "nothing to deploy: `{}` realises no Infrastructure spec; list their IDs in its `specs = [...]` \
+                     in {ENVIRONMENTS_FILE}, or name it as the Target Environment in their ## Constraints",
+                    prepared.env_name
+                )
+            } else {
+                format!(
+                    "nothing to deploy: no Infrastructure spec of `{}` is pending in `plan --phase=deploy`; run it \
+                     again with --regen to redeploy them",
+                    prepared.env_name
+                )
+            },
             ..Default::default()
         }
     } else {

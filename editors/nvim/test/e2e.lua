@@ -426,7 +426,7 @@ section(':SmaqitDeploy refused', function()
   check(done and done.result and done.result.status == 'refused', 'refused', vim.inspect(done))
   local qf = qf_items()
   local hit = vim.iter(qf.items):find(function(i)
-    return vim.api.nvim_buf_get_name(i.bufnr) == path('specs/infrastructure/release-pipeline.md') and i.lnum == 2
+    return vim.api.nvim_buf_get_name(i.bufnr) == path('specs/infrastructure/backups.md') and i.lnum == 4 and i.col == 21
   end)
   check(qf.title == 'smaqit deploy refused' and hit ~= nil, 'blocking findings in the quickfix list', vim.inspect(qf))
   vim.cmd.cclose()
@@ -555,6 +555,44 @@ section(':SmaqitDeploy local', function()
     return done, token
   end
 
+  -- "▶ Deploy to local" (a code lens the plugin keeps fresh) asks first like
+  -- :SmaqitDeploy; answered Cancel, nothing is sent.
+  local buf = vim.fn.bufnr(spec)
+  local lens
+  wait(10000, function()
+    lens = vim.iter(vim.lsp.codelens.get(buf)):find(function(l)
+      return l.command and l.command.title:find('Deploy to local', 1, true) ~= nil
+    end)
+    return lens ~= nil
+  end)
+  if check(lens ~= nil, 'the plugin shows code lenses: "Deploy to local" on the pending spec') then
+    vim.api.nvim_win_set_cursor(0, { lens.range.start.line + 1, 0 })
+    local select_fn = vim.ui.select
+    vim.ui.select = function(items, opts, on_choice)
+      local i = vim.iter(ipairs(items)):find(function(_, item)
+        return (opts.format_item and opts.format_item(item) or item.title or ''):find('Deploy', 1, true) ~= nil
+      end)
+      on_choice(items[i], i)
+    end
+    vim.fn.confirm = function(msg)
+      asked[#asked + 1] = msg
+      return 2
+    end
+    vim.lsp.codelens.run()
+    wait(5000, function()
+      return #asked > 0
+    end)
+    vim.ui.select = select_fn
+    vim.fn.confirm = function(msg)
+      asked[#asked + 1] = msg
+      return 1
+    end
+    check(asked[1] and asked[1]:find('Deploy to local?', 1, true) and asked[1]:find('local-service.md', 1, true), 'the lens confirms first, naming the spec it deploys', asked[1])
+    vim.wait(300)
+    check(#sent == 0 and vim.api.nvim_buf_get_lines(buf, 2, 3, false)[1] == 'status: draft', 'answered Cancel, the lens deploys nothing')
+    asked = {}
+  end
+
   -- Run again while running: the plugin offers to cancel, the server stops.
   local done, cancelled_token = deploy(function()
     vim.cmd('SmaqitDeploy local')
@@ -612,7 +650,7 @@ section(':SmaqitDeploy local', function()
   -- A long deploy: the server indexes meanwhile, on its own token, and that
   -- progress is not taken for the deploy's; then the deploy is cancelled.
   local envs_file = project .. '/.smaqit/environments.toml'
-  vim.fn.writefile({ '', '[environments.slow]', 'steps = [["sleep", "30"]]', 'timeout_secs = 120', 'retries = 0' }, envs_file, 'a')
+  vim.fn.writefile({ '', '[environments.slow]', 'steps = [["sleep", "30"]]', 'timeout_secs = 120', 'retries = 0', 'specs = ["INF-LOCAL-SERVICE"]' }, envs_file, 'a')
   vim.fn.confirm = function()
     return 1
   end

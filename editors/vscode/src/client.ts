@@ -14,7 +14,8 @@ import {
 } from 'vscode-languageclient/node';
 
 import { Deploying, errorMessage, Smaqit, WorkDone } from './context';
-import { Commands } from './protocol';
+import { runDeploy } from './deploy';
+import { Commands, DeployArgs } from './protocol';
 import { resolveServer, Resolved, ServerNotFound } from './serverPath';
 import { StatusBar } from './statusBar';
 import { TestState } from './testState';
@@ -182,11 +183,12 @@ export class SmaqitClient implements Smaqit, vscode.Disposable {
       markdown: { isTrusted: false, supportHtml: false },
       middleware: {
         // vscode-languageclient registers every advertised server command as a VS Code
-        // command (the deploy among them): keep deploys out of untrusted workspaces on that path too.
+        // command and runs code lenses through it: a deploy that way ("▶ Deploy to local")
+        // goes through the same trust check and confirmation as the palette's.
         executeCommand: async (cmd, args, next) => {
-          if (cmd === Commands.deploy && !vscode.workspace.isTrusted) {
-            void vscode.window.showWarningMessage('smaqit: deploys are disabled in an untrusted workspace.');
-            return undefined;
+          if (cmd === Commands.deploy) {
+            const env = (args?.[0] as Partial<DeployArgs> | undefined)?.environment;
+            return runDeploy(this, typeof env === 'string' ? env : undefined);
           }
           return next(cmd, args);
         },

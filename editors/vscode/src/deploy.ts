@@ -10,9 +10,13 @@ import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 
 import { errorMessage as message, projectRoot, Smaqit, WorkDoneProgressValue } from './context';
-import { Commands, DeployArgs, DeployResult, Environment, Plan, shellQuote } from './protocol';
+import { Commands, DeployArgs, DeployResult, Environment, shellQuote } from './protocol';
 
-export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefined> {
+/**
+ * Deploys after the user confirmed. `preselected` is the environment a code lens
+ * names ("▶ Deploy to local"): the pick is skipped, never the confirmation.
+ */
+export async function runDeploy(smaqit: Smaqit, preselected?: string): Promise<DeployResult | undefined> {
   if (!vscode.workspace.isTrusted) {
     smaqit.log.warn('deploy refused: the workspace is not trusted');
     smaqit.record({ lastDeploy: { status: 'untrusted' } });
@@ -51,43 +55,62 @@ export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefine
     );
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
-    environments.map((env) => ({
-      label: env.name,
-      description: env.description ?? '',
-      detail: `${env.steps.length} step${env.steps.length === 1 ? '' : 's'}: ${env.steps.map(shellQuote).join(' → ')}`,
-      env,
-    })),
-    { title: 'smaqit: Deploy', placeHolder: 'Environment to deploy to', matchOnDescription: true },
-  );
-  if (!picked) return undefined;
-  const env = picked.env;
-
-  let pending = '';
-  if (smaqit.supports(Commands.plan)) {
-    try {
-      const plan = await smaqit.exec<Plan>(Commands.plan, []);
-      if (plan.pending.length) {
-        pending = `\n\nPending in the deploy plan (${plan.pending.length}):\n${plan.pending
-          .map((p) => `  ${p.id} (${p.status}) ${p.path}`)
-          .join('\n')}`;
-      }
-    } catch (e) {
-      smaqit.log.warn(`${Commands.plan}: ${message(e)}`);
+  let env: Environment;
+  if (preselected !== undefined) {
+    const named = environments.find((e) => e.name === preselected);
+    if (!named) {
+      void vscode.window.showErrorMessage(
+        `smaqit: there is no environment "${preselected}" in .smaqit/environments.toml (defined: ${environments.map((e) => e.name).join(', ')}).`,
+      );
+      return undefined;
     }
+    env = named;
+  } else {
+    const picked = await vscode.window.showQuickPick(
+      environments.map((e) => ({
+        label: e.name,
+        description: e.description ?? '',
+        detail: `${e.steps.length} step${e.steps.length === 1 ? '' : 's'}: ${e.steps.map(shellQuote).join(' → ')}`,
+        env: e,
+      })),
+      { title: 'smaqit: Deploy', placeHolder: 'Environment to deploy to', matchOnDescription: true },
+    );
+    if (!picked) return undefined;
+    env = picked.env;
   }
+
+  // What the deploy would take: the server says which specs the environment
+  // realises and which of them are pending (an older server says neither).
+  const specs = env.specs ?? [];
+  const pendingSpecs = env.pending ?? [];
+  if (env.specs !== undefined && specs.length === 0) {
+    smaqit.record({ lastDeploy: { status: 'realises-nothing', environment: env.name } });
+    void vscode.window.showWarningMessage(
+      `smaqit: "${env.name}" realises no Infrastructure spec, so a deploy would do nothing. List their IDs in its ` +
+        '`specs = [...]` in .smaqit/environments.toml, or name it as the Target Environment in their ## Constraints.',
+    );
+    return undefined;
+  }
+  const regen = env.specs !== undefined && pendingSpecs.length === 0;
+  const list = (paths: string[]): string => paths.map((p) => `  ${p}`).join('\n');
+  const what = regen
+    ? `\n\nNothing is pending: its specs were all deployed. Deploying again redeploys:\n${list(specs)}`
+    : pendingSpecs.length
+      ? `\n\nSpecs it deploys:\n${list(pendingSpecs)}`
+      : '';
   const root = projectRoot()?.uri.fsPath ?? '';
   const steps = env.steps.map((s, i) => `${i + 1}. ${shellQuote(s)}`).join('\n');
   const health = env.health?.length ? `\n\nThen health checks:\n${env.health.map((h) => `  ${h}`).join('\n')}` : '';
+  const button = regen ? 'Deploy Again' : 'Deploy';
   const confirm = await vscode.window.showWarningMessage(
-    `Deploy to "${env.name}"?`,
+    regen ? `Deploy "${env.name}" again?` : `Deploy to "${env.name}"?`,
     {
       modal: true,
-      detail: `smaqit-ls will run these commands in ${root}:\n\n${steps}${health}${pending}`,
+      detail: `smaqit-ls will run these commands in ${root}:\n\n${steps}${health}${what}`,
     },
-    'Deploy',
+    button,
   );
-  if (confirm !== 'Deploy') {
+  if (confirm !== button) {
     smaqit.record({ lastDeploy: { status: 'not-confirmed', environment: env.name } });
     return undefined;
   }
@@ -96,7 +119,7 @@ export async function runDeploy(smaqit: Smaqit): Promise<DeployResult | undefine
   smaqit.setDeploying({ environment: env.name });
   smaqit.record({ deploying: env.name });
   const token = `smaqit-vscode/deploy/${randomUUID()}`;
-  const args: DeployArgs = { environment: env.name };
+  const args: DeployArgs = regen ? { environment: env.name, regen } : { environment: env.name };
   /** What arrived on the token, for the end-to-end test. */
   const seen: Record<string, unknown>[] = [];
   let result: DeployResult;
@@ -176,6 +199,9 @@ async function report(smaqit: Smaqit, env: string, r: DeployResult): Promise<voi
       break;
     case 'cancelled':
       pick = await vscode.window.showWarningMessage(`smaqit: the deploy of "${env}" was cancelled. ${r.message}`, ...actions);
+      break;
+    case 'skipped':
+      pick = await vscode.window.showInformationMessage(`smaqit: nothing was deployed to "${env}": ${r.message}`, ...actions);
       break;
     case 'refused':
       pick = await vscode.window.showWarningMessage(`smaqit: the deploy of "${env}" was refused: ${r.message}`, ...actions);

@@ -33,6 +33,8 @@ export interface ProjectArgs {
 export interface DeployArgs {
   environment: string;
   root?: string;
+  /** Deploy every Infrastructure spec of the environment again. */
+  regen?: boolean;
 }
 
 /** `Applied`: the result of `smaqit.setStatus`. */
@@ -54,6 +56,10 @@ export interface Environment {
   /** The health checks run after the steps, one description each. */
   health: string[];
   retries: number;
+  /** The Infrastructure specs it realises (what `regen` deploys), relative to the root. */
+  specs: string[];
+  /** Those of `specs` a deploy would deploy now. */
+  pending: string[];
 }
 
 /** `PlanEntryInfo` */
@@ -82,13 +88,13 @@ export interface ProjectStatus {
 
 /** `DeployResult`: the result of `smaqit.deploy`. */
 export interface DeployResult {
-  status: 'success' | 'failed' | 'cancelled' | 'refused';
+  status: 'success' | 'failed' | 'cancelled' | 'refused' | 'skipped';
   endpoint: string | null;
   message: string;
   attempts: number;
   /** URI of the deploy report, when one was written. */
   report: string | null;
-  /** Why the deploy was refused, `path:line: code: message` each; absent when empty. */
+  /** Why the deploy was refused, `path:line:col: code: message` each; absent when empty. */
   conflicts?: string[];
   /** What could not be written back; absent when empty. */
   problems?: string[];

@@ -27,6 +27,9 @@ pub struct Prepared {
     pub nothing_pending: bool,
     /// `--regen`: every Infrastructure spec of the environment is processed.
     pub regen: bool,
+    /// The environment realises no Infrastructure spec at all (so `--regen`
+    /// would not help either).
+    pub realises_none: bool,
     /// The Infrastructure specs this deploy realises (absolute paths).
     pub infra: Vec<PathBuf>,
     /// Pending Infrastructure specs this environment does not deploy.
@@ -87,6 +90,8 @@ pub fn prepare(root: &Path, env_name: &str, regen: bool, ws: &Workspace) -> Resu
         root: root.to_path_buf(),
         env_name: env_name.to_owned(),
         nothing_pending: infra.is_empty(),
+        realises_none: infra.is_empty()
+            && (regen || realised(root, env_name, &env, file.environments.len(), ws).specs.is_empty()),
         regen,
         env,
         plan_output: phase_output(root, Phase::Deploy),
@@ -95,6 +100,27 @@ pub fn prepare(root: &Path, env_name: &str, regen: bool, ws: &Workspace) -> Resu
         upstream,
         secrets,
     })
+}
+
+/// The Infrastructure specs an environment realises, for an editor to say
+/// before it asks to confirm what a deploy would do.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Realised {
+    /// Every one (what `--regen` deploys), relative to the root.
+    pub specs: Vec<String>,
+    /// Those pending in `plan --phase=deploy` (what a deploy deploys).
+    pub pending: Vec<String>,
+}
+
+/// What each deploy of `env_name` would take, per [`select`].
+pub fn realised(root: &Path, env_name: &str, env: &Environment, environments: usize, ws: &Workspace) -> Realised {
+    let of = |regen: bool| {
+        let plan = plan_phase(root, Phase::Deploy, regen, &mut |_| {});
+        let pending: Vec<PathBuf> = plan.pending.iter().map(|e| root.join(&e.path)).collect();
+        let (chosen, _) = select(&pending, env_name, env, environments, ws).unwrap_or_default();
+        chosen.iter().map(|p| relative_to_root(root, p)).collect::<Vec<_>>()
+    };
+    Realised { specs: of(true), pending: of(false) }
 }
 
 /// The pending specs `env` realises: those its `specs` list names; without

@@ -63,14 +63,15 @@ pub struct Reindexed {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct DeployResult {
-    /// `success`, `failed`, `cancelled` or `refused`.
+    /// `success`, `failed`, `cancelled`, `refused`, or `skipped` (nothing
+    /// was pending, nothing ran).
     pub status: String,
     pub endpoint: Option<String>,
     pub message: String,
     pub attempts: usize,
     /// The report's URI, when one was written.
     pub report: Option<String>,
-    /// Why the deploy was refused: `path:line: code: message` per finding.
+    /// Why the deploy was refused: `path:line:col: code: message` per finding.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<String>,
     /// What could not be written back.
@@ -85,6 +86,12 @@ pub struct EnvironmentInfo {
     pub steps: Vec<Vec<String>>,
     pub health: Vec<String>,
     pub retries: u32,
+    /// The Infrastructure specs it realises (what `regen` deploys).
+    #[serde(default)]
+    pub specs: Vec<String>,
+    /// Those of `specs` pending in `plan --phase=deploy` (what a deploy deploys).
+    #[serde(default)]
+    pub pending: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

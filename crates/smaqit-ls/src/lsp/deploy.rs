@@ -53,18 +53,35 @@ fn no_project() -> String {
     "no smaqit project in the workspace".into()
 }
 
+/// Waits (up to 30 s) for the first scan to finish: planning and the
+/// environments' specs need the whole index.
+pub async fn indexed(state: &State) {
+    for _ in 0..600 {
+        if state.indexed.load(Ordering::Acquire) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 pub fn list_environments(state: &State, args: &ProjectArgs) -> Result<Vec<EnvironmentInfo>, String> {
     let root = project_root(state, args.root.as_deref()).ok_or_else(no_project)?;
     let file = config::load(&root).map_err(|e| e.message)?;
+    let count = file.environments.len();
     Ok(file
         .environments
         .iter()
-        .map(|(name, env)| EnvironmentInfo {
-            name: name.clone(),
-            description: env.description.clone(),
-            steps: env.steps.clone(),
-            health: env.health.iter().map(|h| h.describe()).collect(),
-            retries: env.retries,
+        .map(|(name, env)| {
+            let realised = flow::realised(&root, name, env, count, &state.ws);
+            EnvironmentInfo {
+                name: name.clone(),
+                description: env.description.clone(),
+                steps: env.steps.clone(),
+                health: env.health.iter().map(|h| h.describe()).collect(),
+                retries: env.retries,
+                specs: realised.specs,
+                pending: realised.pending,
+            }
         })
         .collect())
 }
@@ -175,13 +192,7 @@ pub async fn deploy(
     state.cancels.insert(token_key.clone(), cancel.clone());
     // The token is known (and cancellable) from here on, before planning.
     let _forget = ForgetToken(state.clone(), token_key.clone());
-    // Planning needs the whole index: wait for the first scan to finish.
-    for _ in 0..600 {
-        if state.indexed.load(Ordering::Acquire) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    indexed(&state).await;
     // Open documents win over the disk when consolidating.
     let (s, r, e) = (state.clone(), root.clone(), env_name.clone());
     let prepared = tokio::task::spawn_blocking(move || {

@@ -428,14 +428,25 @@ impl LanguageServer for Backend {
             }
             commands::LIST_ENVIRONMENTS => {
                 let args: commands::ProjectArgs = first_arg(args).map_err(Error::invalid_params)?;
-                to_value(super::deploy::list_environments(&self.state, &args).and_then(|v| json(&v)))
+                super::deploy::indexed(&self.state).await;
+                let state = self.state.clone();
+                let envs = tokio::task::spawn_blocking(move || super::deploy::list_environments(&state, &args))
+                    .await
+                    .map_err(|e| Error::invalid_params(format!("listing environments failed: {e}")))?;
+                to_value(envs.and_then(|v| json(&v)))
             }
             commands::PLAN => {
                 let args: commands::ProjectArgs = first_arg(args).map_err(Error::invalid_params)?;
-                to_value(super::deploy::plan(&self.state, &args).and_then(|v| json(&v)))
+                super::deploy::indexed(&self.state).await;
+                let state = self.state.clone();
+                let plan = tokio::task::spawn_blocking(move || super::deploy::plan(&state, &args))
+                    .await
+                    .map_err(|e| Error::invalid_params(format!("planning failed: {e}")))?;
+                to_value(plan.and_then(|v| json(&v)))
             }
             commands::STATUS => {
                 let args: commands::ProjectArgs = first_arg(args).map_err(Error::invalid_params)?;
+                super::deploy::indexed(&self.state).await;
                 to_value(json(&super::deploy::status(&self.state, &args)))
             }
             commands::REINDEX => {

@@ -258,6 +258,8 @@ end
 ---@field steps string[][]
 ---@field health string[]
 ---@field retries integer
+---@field specs? string[] the Infrastructure specs it realises (what `regen` deploys)
+---@field pending? string[] those of them a deploy would deploy now
 
 ---@class smaqit.Deploy
 ---@field env string
@@ -288,9 +290,17 @@ local function cancel(client, run)
   client:notify('window/workDoneProgress/cancel', { token = run.token })
 end
 
+--- Whether a deploy of `env` would find nothing pending, so that only a
+--- `regen` deploy does anything (an older server says neither).
+---@param env smaqit.Environment
+local function needs_regen(env)
+  return env.specs ~= nil and #(env.pending or {}) == 0
+end
+
 ---@param env smaqit.Environment
 local function confirm_message(env)
-  local lines = { ('Deploy to %s?'):format(env.name) }
+  local regen = needs_regen(env)
+  local lines = { (regen and 'Deploy %s again?' or 'Deploy to %s?'):format(env.name) }
   if env.description and env.description ~= '' then
     lines[#lines + 1] = env.description
   end
@@ -300,6 +310,16 @@ local function confirm_message(env)
   end
   for _, h in ipairs(env.health or {}) do
     lines[#lines + 1] = '  health: ' .. h
+  end
+  if regen then
+    lines[#lines + 1] = 'Nothing is pending: its specs were all deployed. Deploying again redeploys:'
+  end
+  local specs = regen and env.specs or env.pending or {}
+  if not regen and #specs > 0 then
+    lines[#lines + 1] = 'Specs it deploys:'
+  end
+  for _, s in ipairs(specs) do
+    lines[#lines + 1] = '  ' .. s
   end
   return table.concat(lines, '\n')
 end
@@ -326,24 +346,31 @@ local function show_report(client, uri)
   end
 end
 
---- A refusal names the blocking findings as `path:line: code: message`.
+--- A refusal names the blocking findings as `path:line:col: code: message`
+--- (`path:line: …` from older servers).
 ---@param root string
 ---@param conflicts string[]
 local function conflicts_to_quickfix(root, conflicts)
   local items = {}
   for _, c in ipairs(conflicts) do
-    local file, lnum, text = c:match('^(.-):(%d+): (.*)$')
-    items[#items + 1] = file and { filename = absolute(root, file), lnum = tonumber(lnum), text = text, type = 'E' }
+    local file, lnum, col, text = c:match('^(.-):(%d+):(%d+): (.*)$')
+    if not file then
+      file, lnum, text = c:match('^(.-):(%d+): (.*)$')
+    end
+    items[#items + 1] = file
+        and { filename = absolute(root, file), lnum = tonumber(lnum), col = tonumber(col) or 0, text = text, type = 'E' }
       or { text = c, type = 'E' }
   end
   set_quickfix('smaqit deploy refused', items)
 end
 
-local result_level = { success = levels.INFO, failed = levels.ERROR, cancelled = levels.WARN, refused = levels.WARN }
+local result_level =
+  { success = levels.INFO, failed = levels.ERROR, cancelled = levels.WARN, refused = levels.WARN, skipped = levels.INFO }
 
 ---@param client vim.lsp.Client
 ---@param env smaqit.Environment
-local function run_deploy(client, env)
+---@param regen boolean deploy every spec of the environment again
+local function run_deploy(client, env, regen)
   -- Another :SmaqitDeploy may have started while this one was being confirmed.
   if deploying[client.id] then
     smaqit.notify(('a deploy to %s is already running'):format(deploying[client.id].env), levels.WARN)
@@ -380,7 +407,8 @@ local function run_deploy(client, env)
   })
 
   smaqit.notify(('deploying to %s…'):format(env.name))
-  smaqit.execute(client, commands.deploy, { { environment = env.name } }, function(err, result)
+  local args = { environment = env.name, regen = regen or nil }
+  smaqit.execute(client, commands.deploy, { args }, function(err, result)
     vim.api.nvim_del_augroup_by_id(group)
     deploying[client.id] = nil
     M.progress = nil
@@ -420,8 +448,18 @@ end
 ---@param client vim.lsp.Client
 ---@param env smaqit.Environment
 local function confirm_and_run(client, env)
-  if vim.fn.confirm(confirm_message(env), '&Deploy\n&Cancel', 2, 'Question') == 1 then
-    run_deploy(client, env)
+  if env.specs ~= nil and #env.specs == 0 then
+    smaqit.notify(
+      ('%s realises no Infrastructure spec, so a deploy would do nothing: list their IDs in its `specs = [...]` '
+        .. 'in .smaqit/environments.toml, or name it as the Target Environment in their ## Constraints'):format(env.name),
+      levels.WARN
+    )
+    return
+  end
+  local regen = needs_regen(env)
+  local choices = regen and '&Deploy again\n&Cancel' or '&Deploy\n&Cancel'
+  if vim.fn.confirm(confirm_message(env), choices, 2, 'Question') == 1 then
+    run_deploy(client, env, regen)
   end
 end
 
@@ -454,8 +492,9 @@ end
 --- Deploys after a confirmation listing the steps; while a deploy of the
 --- project runs, offers to cancel it instead.
 ---@param name? string environment; picked with vim.ui.select when nil
-function M.deploy(name)
-  local client = need_client()
+---@param client? vim.lsp.Client the server to ask (default: the buffer's)
+function M.deploy(name, client)
+  client = client or need_client()
   if not client then
     return
   end

@@ -335,7 +335,7 @@ test('"smaqit: Check Workspace" re-indexes and summarises the findings', async (
   await clearNotifications();
 });
 
-test('"smaqit: Deploy…" deploys the local environment end to end (fixtures/clean)', async (t) => {
+test('"smaqit: Deploy…" deploys the local environment end to end (fixtures/clean); its code lens asks first', async (t) => {
   const commands = state().serverCommands ?? [];
   if (!commands.includes('smaqit.deploy')) {
     t.skip(`smaqit-ls does not advertise smaqit.deploy yet (executeCommandProvider.commands = ${JSON.stringify(commands)})`);
@@ -354,6 +354,20 @@ test('"smaqit: Deploy…" deploys the local environment end to end (fixtures/cle
   await trustWorkspace();
   const countsBefore = await waitFor(() => state().statusCounts, 'status bar counts');
   await clearNotifications();
+
+  // "▶ Deploy to local" above a pending spec confirms like the palette; Cancel runs nothing.
+  await openFile(pendingInfra[0]);
+  const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local' }).first();
+  await lens.waitFor({ timeout: 30000 });
+  await lens.click();
+  const lensDialog = page.locator('.monaco-dialog-box');
+  await lensDialog.waitFor();
+  assert.match(await lensDialog.innerText(), /Deploy to "local"\?[\s\S]*deploy\/service\.py/, 'the lens confirms, listing the steps');
+  await shot('deploy-lens-confirm');
+  await lensDialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await waitFor(() => state().lastDeploy?.status === 'not-confirmed' && state().lastDeploy.environment === 'local', 'the lens deploy not confirmed');
+  for (const rel of pendingInfra) assert.doesNotMatch(diskC(rel), /^status: deployed$/m, 'a cancelled confirmation deploys nothing');
+
   await runCommand('smaqit: Deploy…');
   const envRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'local' }).first();
   await envRow.waitFor();
@@ -364,11 +378,16 @@ test('"smaqit: Deploy…" deploys the local environment end to end (fixtures/cle
   const confirmText = await dialog.innerText();
   assert.match(confirmText, /Deploy to "local"\?/);
   assert.match(confirmText, /deploy\/service\.py/, 'the confirmation lists the steps');
+  assert.match(confirmText, /Specs it deploys:\s+specs\/infrastructure\/local-service\.md/, 'and the specs it deploys');
   await shot('deploy-confirm');
   await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
   await page.locator('.notifications-toasts', { hasText: 'smaqit: deploying local' }).waitFor({ timeout: 30000 });
   await shot('deploy-progress');
-  const done = await waitFor(() => state().lastDeploy?.environment === 'local' && state().lastDeploy, 'the deploy to finish', 240000);
+  const done = await waitFor(
+    () => state().lastDeploy?.environment === 'local' && state().lastDeploy.status !== 'not-confirmed' && state().lastDeploy,
+    'the deploy to finish',
+    240000,
+  );
   console.log('# deploy result:', JSON.stringify(done));
   assert.equal(done.status, 'success', done.message);
   // The notification was driven by the progress on the extension's own token.
@@ -383,6 +402,12 @@ test('"smaqit: Deploy…" deploys the local environment end to end (fixtures/cle
   const health = await fetch(new URL('health', done.endpoint));
   assert.equal(health.status, 200);
   assert.equal((await health.json()).status, 'ok');
+  // The spec open since the lens was updated in its editor (a versioned
+  // workspace/applyEdit, not behind the buffer's back); saved, it is on disk.
+  const openTab = page.locator('.tab', { hasText: path.basename(pendingInfra[0]) }).first();
+  await openTab.click();
+  await page.locator('.editor-instance .view-lines', { hasText: 'status: deployed' }).waitFor({ timeout: 30000 });
+  await page.keyboard.press('Control+S');
   // The pending infrastructure specs are now deployed, on disk.
   for (const rel of pendingInfra) {
     await waitFor(() => /^status: deployed$/m.test(diskC(rel)) && /^deployed: \d{4}-/m.test(diskC(rel)), `${rel} to become status: deployed`);
@@ -416,16 +441,19 @@ test('a deploy follows its own progress token: indexing meanwhile is not taken f
   const envFile = path.join(DEPLOY_WS, '.smaqit', 'environments.toml');
   fs.appendFileSync(
     envFile,
-    '\n[environments.slow]\ndescription = "e2e: one long step, cancelled by the test"\nsteps = [["sleep", "30"]]\ntimeout_secs = 120\nretries = 0\n',
+    '\n[environments.slow]\ndescription = "e2e: one long step, cancelled by the test"\nsteps = [["sleep", "30"]]\ntimeout_secs = 120\nretries = 0\nspecs = ["INF-LOCAL-SERVICE"]\n',
   );
   await clearNotifications();
   await runCommand('smaqit: Deploy…');
   const envRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'slow' }).first();
   await envRow.waitFor();
   await envRow.click();
+  // Its one spec was deployed by the test before: the confirmation says nothing is
+  // pending and offers to deploy again (regen).
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor();
-  await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
+  assert.match(await dialog.innerText(), /Deploy "slow" again\?[\s\S]*Nothing is pending[\s\S]*local-service\.md/);
+  await dialog.getByRole('button', { name: 'Deploy Again', exact: true }).click();
   // The notification shows the step the server reports on the extension's token.
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'smaqit: deploying slow' });
   await toast.filter({ hasText: 'step 1: sleep 30' }).waitFor({ timeout: 30000 });
