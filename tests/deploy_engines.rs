@@ -54,6 +54,15 @@ const PLAYBOOK: &str = r#"---
 
 const TEMPLATE: &str = "password={{ db_password }}\nurl=postgres://app:{{ db_password | urlencode }}@db/app\njson={{ db_password | to_json }}\nb64={{ db_password | b64encode }}\nbasic={{ ('app:' ~ db_password) | b64encode }}\nsession={{ session_secret }}\n";
 
+/// The tests of this file share canary values and look for them in every
+/// process's environment, where another test's deploy, still running,
+/// holds them legitimately: one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn ansible_playbook() -> String {
     std::env::var("SMAQIT_ANSIBLE_PLAYBOOK").unwrap_or_else(|_| "ansible-playbook".into())
 }
@@ -121,6 +130,7 @@ fn is_service(pid: &str) -> bool {
 #[test]
 #[ignore = "needs ansible-core; .ci/run installs it and runs this"]
 fn ansible_at_vvv_diff_with_colour_and_a_rotation_leaks_nothing() {
+    let _serial = serial();
     let (dir, target) = ansible_project();
     let _svc = Service(dir.clone());
     let old = "Ans1ble-old/pw+=é'q x";
@@ -224,6 +234,7 @@ impl Drop for PassStore {
 #[test]
 #[ignore = "needs pass and gpg; .ci/run installs them and runs this"]
 fn secrets_from_pass_through_the_command_provider_leak_nothing() {
+    let _serial = serial();
     let store = PassStore::new(&[("DB_PASSWORD", PW), ("SESSION_SECRET", SESSION)]);
     let (dir, target) = ansible_project();
     let _svc = Service(dir.clone());
@@ -293,6 +304,7 @@ services:
 #[test]
 #[ignore = "needs docker-compose; .ci/run installs Debian's and runs this"]
 fn docker_compose_config_prints_the_resolved_file_masked() {
+    let _serial = serial();
     let compose = std::env::var("SMAQIT_DOCKER_COMPOSE").unwrap_or_else(|_| "docker-compose".into());
     // `config` resolves the file (and the env_file beside it) and prints it
     // whole: every value, in YAML, with no daemon needed.
@@ -310,6 +322,7 @@ const K8S_SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: sessi
 #[test]
 #[ignore = "needs kubectl; .ci/run installs Debian's kubernetes-client and runs this"]
 fn kubectl_kustomize_prints_the_manifests_masked_plain_and_base64() {
+    let _serial = serial();
     let kubectl = std::env::var("SMAQIT_KUBECTL").unwrap_or_else(|_| "kubectl".into());
     // The generated Secret holds the password base64-encoded; the plain
     // one holds both values as YAML.
