@@ -74,7 +74,10 @@ pub fn render(r: &Record<'_>, ws: &Workspace, date: &str, stamp: &str, first: bo
         let _ = writeln!(s, "- **Note:** {}", plain(n));
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "### Plan (`smaqit plan --phase=deploy`)\n\n```\n{}```\n", p.plan_output);
+    let _ = writeln!(s, "### Plan (`smaqit plan --phase=deploy`, by {})\n\n```\n{}```\n", p.plan.by, p.plan.output);
+    if let Some(note) = &p.plan.note {
+        let _ = writeln!(s, "{note}\n");
+    }
     if p.realises_none {
         let _ = writeln!(
             s,

@@ -2,6 +2,7 @@
 //! `.smaqit/`), its environments file, and `plan` — which specs a phase
 //! still has to process, as the smaqit CLI computes it.
 
+pub mod config;
 pub mod environments;
 pub mod plan;
 pub mod references;

@@ -7,6 +7,6 @@ mod prepare;
 mod run;
 mod writeback;
 
-pub use prepare::{Prepared, Realised, Refusal, Upstream, prepare, realised};
+pub use prepare::{Prepared, QuotedPlan, Realised, Refusal, Upstream, prepare, realised};
 pub use run::{executor_argv, run_executor};
 pub use writeback::{Role, unverified, write_file, writeback};

@@ -9,8 +9,9 @@ use smaqit_core::checks::{self, Finding, Severity};
 use smaqit_core::ids;
 use smaqit_core::model::{Layer, Spec};
 use smaqit_core::paths::relative_to_root;
+use smaqit_core::project::config::{self as settings, PlanCli};
 use smaqit_core::project::environments::{self as config, ENVIRONMENTS_FILE, Environment};
-use smaqit_core::project::plan::{Phase, phase_output, plan_phase};
+use smaqit_core::project::plan::{Phase, SpecSource, phase_output_in, plan_phase_in};
 use smaqit_core::project::references::{Filter, secret_refs};
 use smaqit_core::workspace::Workspace;
 
@@ -20,8 +21,8 @@ pub struct Prepared {
     pub root: PathBuf,
     pub env_name: String,
     pub env: Environment,
-    /// The verbatim output of `plan --phase=deploy`.
-    pub plan_output: String,
+    /// `plan --phase=deploy`, as the report quotes it.
+    pub plan: QuotedPlan,
     /// Every Infrastructure spec was processed already (nothing pending):
     /// nothing runs, the report says so and suggests `--regen`.
     pub nothing_pending: bool,
@@ -62,7 +63,13 @@ fn refuse(message: String) -> Refusal {
 
 /// Plans a deploy of `env_name` (every spec of it under `regen`) and
 /// refuses while error-severity findings stand in what it uses.
-pub fn prepare(root: &Path, env_name: &str, regen: bool, ws: &Workspace) -> Result<Prepared, Refusal> {
+pub fn prepare(
+    root: &Path,
+    source: &dyn SpecSource,
+    env_name: &str,
+    regen: bool,
+    ws: &Workspace,
+) -> Result<Prepared, Refusal> {
     let file = config::load(root).map_err(|e| refuse(format!("{ENVIRONMENTS_FILE}: {}", e.message)))?;
     let Some(env) = file.environments.get(env_name).cloned() else {
         let known: Vec<&str> = file.environments.keys().map(String::as_str).collect();
@@ -71,7 +78,7 @@ pub fn prepare(root: &Path, env_name: &str, regen: bool, ws: &Workspace) -> Resu
             known.join(", ")
         )));
     };
-    let plan = plan_phase(root, Phase::Deploy, regen, &mut |_| {});
+    let plan = plan_phase_in(root, source, Phase::Deploy, regen);
     let pending: Vec<PathBuf> = plan.pending.iter().map(|e| root.join(&e.path)).collect();
     let (infra, not_deployed) = select(&pending, env_name, &env, file.environments.len(), ws)?;
     let upstream = upstream_of(&infra, ws);
@@ -91,15 +98,99 @@ pub fn prepare(root: &Path, env_name: &str, regen: bool, ws: &Workspace) -> Resu
         env_name: env_name.to_owned(),
         nothing_pending: infra.is_empty(),
         realises_none: infra.is_empty()
-            && (regen || realised(root, env_name, &env, file.environments.len(), ws).specs.is_empty()),
+            && (regen || realised(root, source, env_name, &env, file.environments.len(), ws).specs.is_empty()),
         regen,
         env,
-        plan_output: phase_output(root, Phase::Deploy),
+        plan: quoted_plan(root, source),
         infra,
         not_deployed,
         upstream,
         secrets,
     })
+}
+
+/// What `plan --phase=deploy` printed, and whose plan it was.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuotedPlan {
+    pub output: String,
+    /// `smaqit-ls's built-in plan`, or `smaqit at /usr/local/bin/smaqit`.
+    pub by: String,
+    /// What else the CLI said (its exit status and stderr) when it failed.
+    pub note: Option<String>,
+}
+
+/// The plan the report quotes: the user's own `smaqit` when
+/// `.smaqit/smaqit-ls.toml` says so (by default when one is on PATH), so
+/// the report shows what their CLI says; else the built-in one, which
+/// reads the editor's buffers too.
+fn quoted_plan(root: &Path, source: &dyn SpecSource) -> QuotedPlan {
+    let builtin = || QuotedPlan {
+        output: phase_output_in(root, source, Phase::Deploy),
+        by: "smaqit-ls's built-in plan".into(),
+        note: None,
+    };
+    let cli = match settings::load(root).map(|c| c.plan.cli).unwrap_or_default() {
+        PlanCli::Builtin => return builtin(),
+        PlanCli::Path(p) => p,
+        PlanCli::Auto => match on_path("smaqit") {
+            Some(p) => p,
+            None => return builtin(),
+        },
+    };
+    match run_plan_cli(&cli, root) {
+        Ok((output, None)) => QuotedPlan { output, by: format!("smaqit at {}", cli.display()), note: None },
+        Ok((output, Some(note))) => QuotedPlan { output, by: format!("smaqit at {}", cli.display()), note: Some(note) },
+        Err(e) => QuotedPlan {
+            note: Some(format!("{} could not run ({e}); this is smaqit-ls's built-in plan", cli.display())),
+            ..builtin()
+        },
+    }
+}
+
+/// The first executable `name` on PATH.
+fn on_path(name: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
+}
+
+/// `<cli> plan --phase=deploy` in `root`, for at most 30 s: its stdout and,
+/// when it failed, its status and stderr.
+fn run_plan_cli(cli: &Path, root: &Path) -> Result<(String, Option<String>), String> {
+    use std::io::Read;
+    let mut child = std::process::Command::new(cli)
+        .args(["plan", "--phase=deploy"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let (mut out, mut err) = (child.stdout.take().expect("piped"), child.stderr.take().expect("piped"));
+    let reader = std::thread::spawn(move || {
+        let (mut o, mut e) = (Vec::new(), Vec::new());
+        let _ = out.read_to_end(&mut o);
+        let _ = err.read_to_end(&mut e);
+        (o, e)
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        match child.try_wait().map_err(|e| e.to_string())? {
+            Some(s) => break s,
+            None if std::time::Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("it did not finish within 30 s".into());
+            }
+            None => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
+    let (o, e) = reader.join().map_err(|_| "its output could not be read".to_owned())?;
+    let output = String::from_utf8_lossy(&o).into_owned();
+    let note =
+        (!status.success()).then(|| format!("it exited with {status}: {}", String::from_utf8_lossy(&e).trim_end()));
+    Ok((output, note))
 }
 
 /// The Infrastructure specs an environment realises, for an editor to say
@@ -113,9 +204,16 @@ pub struct Realised {
 }
 
 /// What each deploy of `env_name` would take, per [`select`].
-pub fn realised(root: &Path, env_name: &str, env: &Environment, environments: usize, ws: &Workspace) -> Realised {
+pub fn realised(
+    root: &Path,
+    source: &dyn SpecSource,
+    env_name: &str,
+    env: &Environment,
+    environments: usize,
+    ws: &Workspace,
+) -> Realised {
     let of = |regen: bool| {
-        let plan = plan_phase(root, Phase::Deploy, regen, &mut |_| {});
+        let plan = plan_phase_in(root, source, Phase::Deploy, regen);
         let pending: Vec<PathBuf> = plan.pending.iter().map(|e| root.join(&e.path)).collect();
         let (chosen, _) = select(&pending, env_name, env, environments, ws).unwrap_or_default();
         chosen.iter().map(|p| relative_to_root(root, p)).collect::<Vec<_>>()

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::json;
 use smaqit_core::paths::relative_to_root;
 use smaqit_core::project::find_root;
+use smaqit_core::project::plan::Disk;
 use smaqit_core::workspace::{DEFAULT_MAX_FILE_SIZE, Workspace, read_limited};
 use smaqit_deploy::flow::{self, Prepared, Role};
 use smaqit_deploy::lock::ProjectLock;
@@ -71,7 +72,7 @@ pub fn run(env: &str, yes: bool, regen: bool, root: &Path) -> i32 {
     };
     let ws = Workspace::new();
     ws.index_folders(std::slice::from_ref(&root), DEFAULT_MAX_FILE_SIZE, &|_, _| {});
-    let prepared = match flow::prepare(&root, env, regen, &ws) {
+    let prepared = match flow::prepare(&root, &Disk, env, regen, &ws) {
         Ok(p) => p,
         Err(r) => {
             eprintln!("{}", r.message);

@@ -33,15 +33,29 @@ pub enum Command {
     Check(CheckArgs),
     /// The smaqit CLI's `plan`: which specs a phase still has to process.
     ///
-    /// Same arguments, output and exit codes as `smaqit plan`
-    /// (`--phase=develop|deploy|validate`, `--verbose`, `--regen`; unknown
-    /// arguments are ignored), run in the current directory, which must hold
-    /// `.smaqit/`. Extensions: `--format=json` (or `--format json`) prints
-    /// the plan as JSON, and `--root=DIR` runs it in DIR.
+    /// The same arguments, output, warnings and exit codes as `smaqit plan`
+    /// byte for byte (`--phase=develop|deploy|validate`, `--verbose`,
+    /// `--regen`; any other argument is ignored, as the CLI ignores it),
+    /// run in the current directory, which must hold `.smaqit/`. For JSON,
+    /// see `plan-json`.
     #[command(disable_help_flag = true)]
     Plan {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_parser = clap::value_parser!(std::ffi::OsString))]
+        args: Vec<std::ffi::OsString>,
+    },
+    /// `plan` as JSON, for tools: the pending and completed specs of a
+    /// phase (`{phase, regen, pending: [{path, id, status}], completed}`),
+    /// or without `--phase` the counts of all three.
+    PlanJson {
+        /// `develop`, `deploy` or `validate`.
+        #[arg(long)]
+        phase: Option<String>,
+        /// Every spec of the phase is pending.
+        #[arg(long)]
+        regen: bool,
+        /// The project (default: the current folder).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Deploy an environment of `.smaqit/environments.toml` through the
     /// trusted executor, then write statuses, timestamps and the report.
@@ -118,6 +132,7 @@ pub fn run(command: Command) -> i32 {
     match command {
         Command::Check(args) => check::run(&args),
         Command::Plan { args } => plan::run(&args),
+        Command::PlanJson { phase, regen, root } => plan::json(phase.as_deref(), regen, &root),
         Command::Deploy { env, yes, regen, root } => deploy::run(&env, yes, regen, &root),
         // Served by main: the language server and the executor.
         Command::Lsp | Command::Exec => 2,

@@ -1,41 +1,55 @@
-//! `smaqit-ls plan`: the smaqit CLI's arguments (unknown ones ignored, as it
-//! does), then the core's `plan`.
+//! `smaqit-ls plan`: the smaqit CLI's `plan` in the current folder, its
+//! bytes written as they are; `plan-json`: the same plan for tools.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 
-use smaqit_core::project::plan::{PlanArgs, render};
+use serde_json::json;
+use smaqit_core::project::plan::{Disk, Phase, PlanArgs, PlanEntry, plan_phase, render};
 
-fn parse_args(args: &[String]) -> (PlanArgs, Option<PathBuf>) {
-    let mut a = PlanArgs::default();
-    let mut root = None;
-    let mut it = args.iter().peekable();
-    while let Some(arg) = it.next() {
-        if let Some(p) = arg.strip_prefix("--phase=") {
-            a.phase = Some(p.to_owned());
-        } else if arg == "--verbose" {
-            a.verbose = true;
-        } else if arg == "--regen" {
-            a.regen = true;
-        } else if arg == "--format=json" || (arg == "--format" && it.peek().is_some_and(|v| *v == "json")) {
-            a.json = true;
-        } else if let Some(r) = arg.strip_prefix("--root=") {
-            root = Some(PathBuf::from(r));
-        }
-        // Anything else is ignored, as the smaqit CLI does.
-    }
-    (a, root)
+pub fn run(raw: &[OsString]) -> i32 {
+    let args = PlanArgs::parse(raw.iter().map(|a| a.as_bytes()));
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    // Only a closed stdout or stderr fails.
+    let code = render(Path::new("."), &Disk, &args, &mut out, &mut err).unwrap_or(2);
+    let _ = out.flush();
+    code
 }
 
-pub fn run(raw: &[String]) -> i32 {
-    let (args, root) = parse_args(raw);
-    let root = root.unwrap_or_else(|| PathBuf::from("."));
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match render(&root, &args, &mut out, &mut |w| eprintln!("{w}")) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("Error: {e}");
-            2
-        }
+pub fn json(phase: Option<&str>, regen: bool, root: &Path) -> i32 {
+    if !root.join(".smaqit").exists() {
+        eprintln!("error: {} holds no .smaqit/ folder: not a smaqit project", root.display());
+        return 2;
     }
+    let entry = |e: &PlanEntry| json!({ "path": e.path, "id": e.id, "status": e.status });
+    let value = match phase {
+        Some(name) => {
+            let Some(phase) = Phase::parse(name.as_bytes()) else {
+                eprintln!("error: invalid phase '{name}' (must be: develop, deploy, or validate)");
+                return 2;
+            };
+            let p = plan_phase(root, phase, regen);
+            json!({
+                "phase": phase.name(),
+                "regen": regen,
+                "pending": p.pending.iter().map(entry).collect::<Vec<_>>(),
+                "completed": p.completed.iter().map(entry).collect::<Vec<_>>(),
+            })
+        }
+        None => {
+            let phases: Vec<_> = Phase::ALL
+                .into_iter()
+                .map(|ph| {
+                    let p = plan_phase(root, ph, false);
+                    json!({ "phase": ph.name(), "pending": p.pending.len(), "completed": p.completed.len() })
+                })
+                .collect();
+            json!({ "phases": phases })
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    0
 }

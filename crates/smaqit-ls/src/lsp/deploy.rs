@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use smaqit_core::model::{Spec, Status};
 use smaqit_core::project::environments as config;
 use smaqit_core::project::find_root;
-use smaqit_core::project::plan::{Phase, PlanEntry, phase_output, plan_phase};
+use smaqit_core::project::plan::{Disk, Phase, PlanEntry, SpecSource, phase_output_in, plan_phase_in};
 use smaqit_core::workspace::Workspace;
 use smaqit_deploy::flow::{self, Role};
 use smaqit_deploy::lock::ProjectLock;
@@ -49,6 +49,19 @@ pub fn project_root(state: &State, root: Option<&str>) -> Option<PathBuf> {
         .or_else(|| state.ws.specs().iter().find_map(|e| e.spec.root.clone()))
 }
 
+/// `plan` over the editor's view: an open document as the user sees it
+/// (unsaved edits included), any other file from the disk.
+pub struct Buffers<'a>(pub &'a State);
+
+impl SpecSource for Buffers<'_> {
+    fn open(&self, path: &Path) -> std::io::Result<Box<dyn std::io::Read + '_>> {
+        if let Some(open) = uri_of(path).and_then(|u| self.0.docs.get(&u)) {
+            return Ok(Box::new(std::io::Cursor::new(open.doc.text().into_bytes())));
+        }
+        Disk.open(path)
+    }
+}
+
 fn no_project() -> String {
     "no smaqit project in the workspace".into()
 }
@@ -72,7 +85,7 @@ pub fn list_environments(state: &State, args: &ProjectArgs) -> Result<Vec<Enviro
         .environments
         .iter()
         .map(|(name, env)| {
-            let realised = flow::realised(&root, name, env, count, &state.ws);
+            let realised = flow::realised(&root, &Buffers(state), name, env, count, &state.ws);
             EnvironmentInfo {
                 name: name.clone(),
                 description: env.description.clone(),
@@ -88,11 +101,11 @@ pub fn list_environments(state: &State, args: &ProjectArgs) -> Result<Vec<Enviro
 
 pub fn plan(state: &State, args: &ProjectArgs) -> Result<PlanResult, String> {
     let root = project_root(state, args.root.as_deref()).ok_or_else(no_project)?;
-    let p = plan_phase(&root, Phase::Deploy, false, &mut |_| {});
-    let entry = |e: &PlanEntry| PlanEntryInfo { path: e.path.clone(), id: e.id.clone(), status: e.status.to_string() };
+    let p = plan_phase_in(&root, &Buffers(state), Phase::Deploy, false);
+    let entry = |e: &PlanEntry| PlanEntryInfo { path: e.path.clone(), id: e.id.clone(), status: e.status.clone() };
     Ok(PlanResult {
         phase: "deploy".into(),
-        output: phase_output(&root, Phase::Deploy),
+        output: phase_output_in(&root, &Buffers(state), Phase::Deploy),
         pending: p.pending.iter().map(entry).collect(),
         completed: p.completed.iter().map(entry).collect(),
     })
@@ -197,7 +210,7 @@ pub async fn deploy(
     let (s, r, e) = (state.clone(), root.clone(), env_name.clone());
     let prepared = tokio::task::spawn_blocking(move || {
         s.sync_all_open();
-        flow::prepare(&r, &e, args_regen, &s.ws)
+        flow::prepare(&r, &Buffers(&s), &e, args_regen, &s.ws)
     })
     .await;
     let prepared = match prepared {

@@ -96,7 +96,7 @@ function M.plan()
     return
   end
   local root = smaqit.root(0) or vim.uv.cwd()
-  cli({ 'plan', '--phase=deploy', '--format=json' }, root, function(result)
+  cli({ 'plan-json', '--phase=deploy' }, root, function(result)
     plan_to_quickfix(root, result.pending or {})
   end)
 end

@@ -344,7 +344,7 @@ test('"smaqit: Deploy…" deploys the local environment end to end (fixtures/cle
   // fixtures/example is planted with problems (a deploy there is refused); fixtures/clean
   // defines the `local` environment: a Python service on a free loopback port.
   const diskC = (rel) => fs.readFileSync(path.join(DEPLOY_WS, rel), 'utf8');
-  const plan = JSON.parse(execFileSync(SMAQIT_LS, ['plan', '--phase=deploy', '--format=json'], { cwd: DEPLOY_WS, encoding: 'utf8' }));
+  const plan = JSON.parse(execFileSync(SMAQIT_LS, ['plan-json', '--phase=deploy'], { cwd: DEPLOY_WS, encoding: 'utf8' }));
   const pendingInfra = plan.pending.map((p) => p.path).filter((p) => p.startsWith('specs/infrastructure/'));
   console.log('# pending before the deploy:', JSON.stringify(pendingInfra));
   assert.ok(pendingInfra.length > 0, 'fixtures/clean has a pending infrastructure spec');
