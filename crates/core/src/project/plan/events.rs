@@ -32,11 +32,13 @@ pub enum Event {
     MappingEnd,
 }
 
-/// An event and the 0-based line it starts on.
+/// An event, the 0-based line it starts on and the index (in characters)
+/// where it starts.
 #[derive(Debug)]
 pub struct Marked {
     pub event: Event,
     pub line: u64,
+    pub index: u64,
 }
 
 /// What libyaml reports when it stops: its problem, the (0-based) lines of
@@ -46,7 +48,59 @@ pub struct Error {
     pub scanner: bool,
     pub problem: String,
     pub problem_line: u64,
+    /// Where the problem is, in characters.
+    pub problem_index: u64,
     pub context_line: u64,
+}
+
+/// The kinds of token [`tokens`] tells apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Token {
+    BlockEnd,
+    Alias,
+    Other,
+}
+
+/// The scanner's tokens alone (where each starts, in characters) up to
+/// its first error, if any.
+#[derive(Clone, Debug, Default)]
+pub struct Tokens {
+    pub starts: Vec<(u64, Token)>,
+    pub error: Option<Error>,
+}
+
+/// Scans `input` into tokens, as the parser's scanner would.
+pub fn tokens(input: &[u8]) -> Tokens {
+    let mut parser = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
+    let mut out = Tokens::default();
+    // SAFETY: as in `Events::new`; each token filled by a successful scan
+    // is read, then deleted once; the parser is deleted at the end.
+    unsafe {
+        let p = parser.as_mut_ptr();
+        assert!(!sys::yaml_parser_initialize(p).fail, "libyaml could not allocate its parser");
+        sys::yaml_parser_set_input_string(p, input.as_ptr(), input.len() as u64);
+        loop {
+            let mut token = MaybeUninit::<sys::yaml_token_t>::uninit();
+            let t = token.as_mut_ptr();
+            if sys::yaml_parser_scan(p, t).fail {
+                out.error = Some(error_of(&*p));
+                break;
+            }
+            let kind = match (*t).type_ {
+                sys::YAML_BLOCK_END_TOKEN => Token::BlockEnd,
+                sys::YAML_ALIAS_TOKEN => Token::Alias,
+                _ => Token::Other,
+            };
+            let (start, end) = ((*t).start_mark.index, (*t).type_ == sys::YAML_STREAM_END_TOKEN);
+            sys::yaml_token_delete(t);
+            out.starts.push((start, kind));
+            if end {
+                break;
+            }
+        }
+        sys::yaml_parser_delete(p);
+    }
+    out
 }
 
 /// The events of one input, pulled one at a time.
@@ -85,7 +139,7 @@ impl<'a> Events<'a> {
                 self.failed = Some(err.clone());
                 return Err(err);
             }
-            let marked = Marked { event: convert(&*e), line: (*e).start_mark.line };
+            let marked = Marked { event: convert(&*e), line: (*e).start_mark.line, index: (*e).start_mark.index };
             sys::yaml_event_delete(e);
             Ok(marked)
         }
@@ -114,6 +168,7 @@ unsafe fn error_of(p: &sys::yaml_parser_t) -> Error {
         scanner: p.error == sys::YAML_SCANNER_ERROR,
         problem: text(p.problem),
         problem_line: p.problem_mark.line,
+        problem_index: p.problem_mark.index,
         context_line: p.context_mark.line,
     }
 }

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 
 use super::resolve::{resolve_tag, short_tag};
 use super::{Kind, Node};
-use crate::project::plan::events::{self, Event, Events, Marked, Style};
+use crate::project::plan::events::{self, Event, Events, Marked, Style, Token, Tokens};
 
 struct Composer<'a> {
     events: Events<'a>,
     peeked: Option<Marked>,
     anchors: HashMap<String, usize>,
+    /// The scanner's own run, for the first error it meets.
+    tokens: Tokens,
 }
 
 /// yaml.v3's `p.fail()`: the context's line when there is one, else the
@@ -21,14 +23,45 @@ fn fail(e: &events::Error) -> String {
         (0, p) => p + u64::from(e.scanner),
         (c, _) => c + u64::from(e.scanner),
     };
-    let problem = if e.problem.is_empty() { "unknown problem parsing YAML content" } else { e.problem.as_str() };
+    let problem = match e.problem.as_str() {
+        "" => "unknown problem parsing YAML content",
+        // yaml.v3's own spelling.
+        "did not find expected hexadecimal number" => "did not find expected hexdecimal number",
+        p => p,
+    };
     if line != 0 { format!("yaml: line {line}: {problem}") } else { format!("yaml: {problem}") }
 }
 
 impl Composer<'_> {
+    /// yaml.v3's scanner keeps two tokens more in hand than libyaml's (for
+    /// its comments), so a scanner error up to two tokens past where the
+    /// parser looks reaches the user first: before a parse error, an
+    /// unknown alias or the end of the document there.
+    fn ahead(&self, index: u64, alias: bool) -> Option<String> {
+        let error = self.tokens.error.as_ref()?;
+        let scanned = self.tokens.starts.len();
+        // The token the parser looks at: the alias itself, else the first
+        // after the stream's start that is not a block's end.
+        let at = self.tokens.starts.iter().enumerate().skip(1).position(|(_, &(start, kind))| {
+            if alias { start == index && kind == Token::Alias } else { start >= index && kind != Token::BlockEnd }
+        })? + 1;
+        (at + 2 >= scanned).then(|| fail(error))
+    }
+
     fn peek(&mut self) -> Result<&Event, String> {
         if self.peeked.is_none() {
-            self.peeked = Some(self.events.next().map_err(|e| fail(&e))?);
+            let next = match self.events.next() {
+                Ok(m) => m,
+                Err(e) if e.scanner => return Err(fail(&e)),
+                Err(e) => return Err(self.ahead(e.problem_index, false).unwrap_or_else(|| fail(&e))),
+            };
+            let alias = matches!(next.event, Event::Alias { .. });
+            if (alias || matches!(next.event, Event::DocumentEnd))
+                && let Some(e) = self.ahead(next.index, alias)
+            {
+                return Err(e);
+            }
+            self.peeked = Some(next);
         }
         Ok(&self.peeked.as_ref().expect("just set").event)
     }
@@ -131,6 +164,7 @@ fn unexpected_end() -> String {
 
 pub(super) fn compose(text: &[u8], nodes: &mut Vec<Node>) -> Result<Option<usize>, String> {
     let events = Events::new(text);
-    let mut c = Composer { events, peeked: None, anchors: HashMap::new() };
+    let tokens = events::tokens(text);
+    let mut c = Composer { events, peeked: None, anchors: HashMap::new(), tokens };
     c.parse(nodes)
 }

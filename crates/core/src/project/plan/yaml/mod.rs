@@ -116,5 +116,20 @@ mod tests {
             ("a".into(), "b".into())
         );
         assert_eq!(unmarshal(b"id: \"a\xff\"").unwrap_err(), b"yaml: invalid leading UTF-8 octet");
+        assert_eq!(err("id: \"\\x*41\""), "yaml: did not find expected hexdecimal number");
+    }
+
+    #[test]
+    fn scanner_errors_two_tokens_ahead_come_first_as_in_yaml_v3() {
+        // libyaml would stop at the alias (or end the document); yaml.v3
+        // has already scanned the bad value indicator on line 2.
+        assert_eq!(
+            err("*a:!!binary SGk=\nalidated: \"2\""),
+            "yaml: line 2: mapping values are not allowed in this context"
+        );
+        assert_eq!(err("*a: x"), "yaml: unknown anchor 'a' referenced");
+        assert_eq!(err("  a: b\n c\nx: d"), "yaml: line 3: mapping values are not allowed in this context");
+        // Only the first document counts, as yaml.v3 reads no further.
+        assert_eq!(ok("  id: b\nx: d\ny: e"), ("b".into(), String::new()));
     }
 }
