@@ -224,7 +224,7 @@ fn upstream_ids(spec: &Spec, p: &Prepared, ws: &Workspace) -> Vec<String> {
     let mut out: Vec<String> = spec
         .doc
         .links()
-        .filter_map(|l| ws.by_id(&l.label).into_iter().next())
+        .filter_map(|l| ws.by_id(spec.root.as_deref(), &l.label).into_iter().next())
         .filter(|t| p.upstream.iter().any(|u| u.path == t.spec.path))
         .filter_map(|t| t.spec.id().map(str::to_owned))
         .collect();

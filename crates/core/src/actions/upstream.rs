@@ -18,7 +18,7 @@ pub fn upstream_to(ws: &Workspace, spec: &Spec, now: &str) -> Vec<(PathBuf, Vec<
     let mut out: Vec<(PathBuf, Vec<TextEdit>)> = Vec::new();
     for l in spec.doc.links() {
         let id = ids::criterion_parts(&l.label).map_or(l.label.as_str(), |(s, _)| s);
-        for t in ws.by_id(id) {
+        for t in ws.by_id(spec.root.as_deref(), id) {
             let upstream = t.spec.layer.is_some_and(|tl| tl < layer && tl <= Layer::Stack);
             let behind = t.spec.status().and_then(Status::rank).zip(to.rank()).is_some_and(|(a, b)| a < b);
             if upstream

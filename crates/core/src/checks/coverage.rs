@@ -22,8 +22,8 @@ pub(super) fn check(spec: &Spec, ws: &Workspace, suggester: &mut Suggester, out:
 }
 
 /// Whether some Coverage spec names `id` (map row, Gherkin `Maps to`, prose).
-fn is_mapped(id: &str, ws: &Workspace) -> bool {
-    ws.referrers(id).iter().any(|p| crate::model::layer_of_path(p) == Some(Layer::Coverage))
+fn is_mapped(root: Option<&std::path::Path>, id: &str, ws: &Workspace) -> bool {
+    ws.referrers(root, id).iter().any(|p| crate::model::layer_of_path(p) == Some(Layer::Coverage))
 }
 
 fn gaps_at_criteria(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
@@ -31,7 +31,7 @@ fn gaps_at_criteria(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
         return;
     }
     for c in spec.criteria().filter(|c| !c.untestable) {
-        if !is_mapped(&c.id, ws) {
+        if !is_mapped(spec.root.as_deref(), &c.id, ws) {
             out.push(Finding::new(
                 code::COVERAGE_GAP,
                 c.id_range,
@@ -43,7 +43,7 @@ fn gaps_at_criteria(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
 
 fn unknown_requirements(spec: &Spec, ws: &Workspace, suggester: &mut Suggester, out: &mut Vec<Finding>) {
     for (id, range) in spec.requirement_cells() {
-        if ws.is_defined(&id) {
+        if ws.is_defined(spec.root.as_deref(), &id) {
             continue;
         }
         let mut f = Finding::new(
@@ -51,7 +51,7 @@ fn unknown_requirements(spec: &Spec, ws: &Workspace, suggester: &mut Suggester, 
             range,
             format!("the Coverage Map names {id}, which no upstream spec defines"),
         );
-        if let Some(s) = suggester.suggest(&id, ws) {
+        if let Some(s) = suggester.suggest(spec.root.as_deref(), &id, ws) {
             f.message.push_str(&format!("; did you mean {s}?"));
             f = f.with_suggestion(s);
         }
@@ -64,14 +64,18 @@ fn referenced_specs(spec: &Spec, ws: &Workspace, layer: Layer) -> Vec<std::sync:
     let mut seen = BTreeSet::new();
     spec.doc
         .links()
-        .filter_map(|l| ws.by_id(&l.label).into_iter().next())
+        .filter_map(|l| ws.by_id(spec.root.as_deref(), &l.label).into_iter().next())
         .filter(|e| e.spec.layer == Some(layer) && seen.insert(e.spec.path.clone()))
         .collect()
 }
 
 fn summary(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
-    let map: BTreeSet<String> =
-        spec.requirement_cells().into_iter().map(|(id, _)| id).filter(|id| ws.is_defined(id)).collect();
+    let map: BTreeSet<String> = spec
+        .requirement_cells()
+        .into_iter()
+        .map(|(id, _)| id)
+        .filter(|id| ws.is_defined(spec.root.as_deref(), id))
+        .collect();
     for t in
         spec.doc.tables().filter(|t| t.under.as_deref().is_some_and(|u| u.eq_ignore_ascii_case("Coverage Summary")))
     {
@@ -144,7 +148,9 @@ fn col_starting(header: &[crate::parse::Cell], prefix: &str) -> Option<usize> {
 fn gap_summary(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     let mut gaps = Vec::new();
     for e in referenced_specs(spec, ws, Layer::Functional) {
-        gaps.extend(e.spec.criteria().filter(|c| !c.untestable && !is_mapped(&c.id, ws)).map(|c| c.id));
+        gaps.extend(
+            e.spec.criteria().filter(|c| !c.untestable && !is_mapped(spec.root.as_deref(), &c.id, ws)).map(|c| c.id),
+        );
     }
     if gaps.is_empty() {
         return;

@@ -61,9 +61,9 @@ pub fn duplicates(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
         // Within one file, report every copy but the first.
         let earlier_here = all[..i].iter().any(|o| o.id == c.id);
         // Most IDs are defined once: ask the index before copying anything.
-        if earlier_here || ws.criterion_defined_outside(&c.id, &spec.path) {
+        if earlier_here || ws.criterion_defined_outside(spec.root.as_deref(), &c.id, &spec.path) {
             let others: Vec<_> = ws
-                .criterion_definitions(&c.id)
+                .criterion_definitions(spec.root.as_deref(), &c.id)
                 .into_iter()
                 .filter(|(p, r)| !(p == &spec.path && *r == c.id_range))
                 .collect();

@@ -13,7 +13,7 @@ use crate::workspace::Workspace;
 pub(super) fn check(spec: &Spec, edges: &[Edge], ws: &Workspace, suggester: &mut Suggester, out: &mut Vec<Finding>) {
     duplicate_id(spec, ws, out);
     for e in edges.iter().filter(|e| matches!(e.to, Resolution::UnknownLabel)) {
-        out.push(unknown_id(&e.link.label, e.link.label_range.clone(), suggester, ws));
+        out.push(unknown_id(spec, &e.link.label, e.link.label_range.clone(), suggester, ws));
     }
     // Bare mentions of IDs defined nowhere. Each section knows the distinct
     // IDs it names, so the index is asked once per ID, not per mention.
@@ -21,13 +21,14 @@ pub(super) fn check(spec: &Spec, edges: &[Edge], ws: &Workspace, suggester: &mut
     // A 1 MB spec asks this map some 25,000 times per keystroke: foldhash,
     // not SipHash (the keys are IDs from the user's own file).
     let mut defined: foldhash::HashMap<&str, bool> = foldhash::HashMap::default();
+    let is_defined = ws.defined_in(spec.root.as_deref());
     for s in &spec.doc.sections {
         let unknown: Vec<&str> = s
             .section
             .ids
             .iter()
             .map(String::as_str)
-            .filter(|id| !*defined.entry(id).or_insert_with(|| ws.is_defined(id)))
+            .filter(|id| !*defined.entry(id).or_insert_with(|| is_defined(id)))
             .collect();
         if unknown.is_empty() {
             continue;
@@ -35,7 +36,7 @@ pub(super) fn check(spec: &Spec, edges: &[Edge], ws: &Workspace, suggester: &mut
         for m in s.section.mentions.iter().filter(|m| unknown.contains(&m.id.as_str())) {
             let range = m.range.start + s.start..m.range.end + s.start;
             if !skip.iter().any(|r| r.start <= range.start && range.end <= r.end) {
-                out.push(unknown_id(&m.id, range, suggester, ws));
+                out.push(unknown_id(spec, &m.id, range, suggester, ws));
             }
         }
     }
@@ -43,7 +44,7 @@ pub(super) fn check(spec: &Spec, edges: &[Edge], ws: &Workspace, suggester: &mut
 
 fn duplicate_id(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
     let Some(id) = spec.id() else { return };
-    let others: Vec<_> = ws.by_id(id).into_iter().filter(|e| e.spec.path != spec.path).collect();
+    let others: Vec<_> = ws.by_id(spec.root.as_deref(), id).into_iter().filter(|e| e.spec.path != spec.path).collect();
     if others.is_empty() {
         return;
     }
@@ -76,9 +77,9 @@ fn skipped_mention_ranges(spec: &Spec) -> Vec<Range<usize>> {
     out
 }
 
-fn unknown_id(id: &str, range: Range<usize>, suggester: &mut Suggester, ws: &Workspace) -> Finding {
+fn unknown_id(spec: &Spec, id: &str, range: Range<usize>, suggester: &mut Suggester, ws: &Workspace) -> Finding {
     let mut f = Finding::new(code::REF_UNKNOWN_ID, range, format!("{id} is not defined by any spec or criterion"));
-    if let Some(s) = suggester.suggest(id, ws) {
+    if let Some(s) = suggester.suggest(spec.root.as_deref(), id, ws) {
         f.message.push_str(&format!("; did you mean {s}?"));
         f = f.with_suggestion(s);
     }
@@ -134,6 +135,40 @@ Builds on BUS-CAPTURE-001 through 002 and BUS-CAPTURE-003, and BUS-CAPTRE.
 |---|---|
 | FUN-NOWHERE-001 | a table cell |
   ^^^^^^^^^^^^^^^ warning ref/unknown-id: FUN-NOWHERE-001 is not defined by any spec or criterion
+"#,
+        );
+    }
+}
+
+#[cfg(test)]
+mod projects {
+    use crate::checks::fixture;
+
+    #[test]
+    fn a_file_outside_any_project_gets_only_the_checks_that_need_none() {
+        // No `.smaqit/` above: the IDs it names resolve nowhere, and that is
+        // not a finding; a link to a missing file still is.
+        fixture::check_families(
+            &["ref", "spec", "coverage", "criteria"],
+            r#"
+//@ no-project
+//- specs/functional/draft-idea.md
+---
+id: FUN-IDEA
+status: draft
+created: 2026-05-01
+---
+# FUN-IDEA: An idea
+
+## References
+- [BUS-SOMETHING](../business/something.md)
+                  ^^^^^^^^^^^^^^^^^^^^^^^^ error ref/broken-target: link target `../business/something.md` does not exist
+
+Builds on BUS-SOMETHING-001 through 003.
+
+## Acceptance Criteria
+- [ ] FUN-IDEA-001: it works
+      ^^^^^^^^^^^^ hint criteria/open: …
 "#,
         );
     }

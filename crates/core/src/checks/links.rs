@@ -62,13 +62,13 @@ fn resolve_link(spec: &Spec, link: &Link, ws: &Workspace) -> Option<Resolution> 
         target = ws.get(path);
         if target.is_none() && !path.exists() {
             let suggestion = label_is_id
-                .then(|| ws.by_id(&link.label))
+                .then(|| ws.by_id(spec.root.as_deref(), &link.label))
                 .and_then(|v| v.into_iter().next())
                 .map(|e| relative(spec.path.parent().unwrap_or(std::path::Path::new("")), &e.spec.path));
             return Some(Resolution::Broken { suggestion });
         }
     }
-    if label_is_id && target.is_none() && !ws.is_defined(&link.label) {
+    if label_is_id && target.is_none() && !ws.is_defined(spec.root.as_deref(), &link.label) {
         return Some(Resolution::UnknownLabel);
     }
     if let (true, Some(t)) = (label_is_id, &target)
@@ -80,13 +80,13 @@ fn resolve_link(spec: &Spec, link: &Link, ws: &Workspace) -> Option<Resolution> 
     // The referenced spec: the link's file, else the label's definition.
     let target = target.or_else(|| {
         let id = ids::criterion_parts(&link.label).map_or(link.label.as_str(), |(s, _)| s);
-        ws.by_id(id).into_iter().next()
+        ws.by_id(spec.root.as_deref(), id).into_iter().next()
     });
     Some(target.map_or(Resolution::Other, Resolution::Spec))
 }
 
 /// `ref/broken-target` and `ref/label-mismatch`.
-pub(super) fn check(edges: &[Edge], out: &mut Vec<Finding>) {
+pub(super) fn check<'a>(edges: impl Iterator<Item = &'a Edge>, out: &mut Vec<Finding>) {
     for e in edges {
         match &e.to {
             Resolution::Broken { suggestion } => {

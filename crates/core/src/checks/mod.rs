@@ -135,12 +135,19 @@ fn local_findings(spec: &Spec, text: &SourceText) -> Vec<Finding> {
 
 /// Findings that depend on other files, through the index.
 fn cross_file_findings(spec: &Spec, text: &SourceText, ws: &Workspace, out: &mut Vec<Finding>) {
+    if spec.root.is_none() {
+        // Outside any project there are no IDs to resolve: only a link to
+        // a file that is not there.
+        let edges = links::resolve(spec, ws);
+        links::check(edges.iter().filter(|e| matches!(e.to, links::Resolution::Broken { .. })), out);
+        return;
+    }
     criteria::duplicates(spec, ws, out);
     let mut suggester = suggest::Suggester::default();
     if let Some(layer) = spec.layer {
         // Every family that reads the reference graph shares one resolution.
         let edges = links::resolve(spec, ws);
-        links::check(&edges, out);
+        links::check(edges.iter(), out);
         ids::check(spec, &edges, ws, &mut suggester, out);
         direction::check(spec, layer, &edges, out);
         lifecycle::check(spec, layer, &edges, out);

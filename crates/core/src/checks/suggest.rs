@@ -4,7 +4,8 @@
 use crate::ids;
 use crate::workspace::Workspace;
 
-/// Suggestions over all defined IDs, loaded once per check run.
+/// Suggestions over the IDs the spec's project defines, loaded once per
+/// check run (of one spec).
 #[derive(Default)]
 pub(super) struct Suggester {
     ids: Option<Vec<String>>,
@@ -13,11 +14,11 @@ pub(super) struct Suggester {
 }
 
 impl Suggester {
-    pub(super) fn suggest(&mut self, id: &str, ws: &Workspace) -> Option<String> {
+    pub(super) fn suggest(&mut self, root: Option<&std::path::Path>, id: &str, ws: &Workspace) -> Option<String> {
         if let Some(s) = self.seen.get(id) {
             return s.clone();
         }
-        let ids = self.ids.get_or_insert_with(|| ws.all_ids());
+        let ids = self.ids.get_or_insert_with(|| ws.all_ids(root));
         let max = (id.len() / 5).clamp(1, 3);
         // Only IDs of about the same length can be that close.
         let found = ids

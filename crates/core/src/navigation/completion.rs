@@ -101,7 +101,7 @@ pub fn completions(ws: &Workspace, spec: &Spec, offset: usize, line_before: &str
         && ["BUS", "FUN", "STK", "INF", "COV"].iter().any(|p| typed.starts_with(p) || p.starts_with(typed))
     {
         let start = offset - typed.len();
-        for id in ws.all_ids().into_iter().filter(|id| id.starts_with(typed)).take(200) {
+        for id in ws.all_ids(spec.root.as_deref()).into_iter().filter(|id| id.starts_with(typed)).take(200) {
             out.push(Completion {
                 label: id.clone(),
                 detail: String::new(),

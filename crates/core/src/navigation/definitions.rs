@@ -1,16 +1,17 @@
 //! Where an ID is defined, and every place naming it.
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::model::Spec;
 use crate::workspace::Workspace;
 
-/// Where an ID is defined: a spec's frontmatter `id`, or a criterion line.
-pub fn definitions(ws: &Workspace, id: &str) -> Vec<(PathBuf, Range<usize>)> {
+/// Where the project at `root` defines an ID: a spec's frontmatter `id`,
+/// or a criterion line.
+pub fn definitions(ws: &Workspace, root: Option<&Path>, id: &str) -> Vec<(PathBuf, Range<usize>)> {
     let mut out: Vec<(PathBuf, Range<usize>)> =
-        ws.by_id(id).iter().map(|e| (e.spec.path.clone(), id_value_range(&e.spec).unwrap_or(0..0))).collect();
-    out.extend(ws.criterion_definitions(id));
+        ws.by_id(root, id).iter().map(|e| (e.spec.path.clone(), id_value_range(&e.spec).unwrap_or(0..0))).collect();
+    out.extend(ws.criterion_definitions(root, id));
     out
 }
 
@@ -18,11 +19,16 @@ pub(super) fn id_value_range(spec: &Spec) -> Option<Range<usize>> {
     spec.doc.frontmatter.as_ref()?.get("id").map(|e| e.value_range.clone())
 }
 
-/// Every place naming `id`: link labels and mentions (and the definitions
-/// when asked).
-pub fn references(ws: &Workspace, id: &str, include_declaration: bool) -> Vec<(PathBuf, Range<usize>)> {
-    let mut out = if include_declaration { definitions(ws, id) } else { Vec::new() };
-    for path in ws.referrers(id) {
+/// Every place in the project at `root` naming `id`: link labels and
+/// mentions (and the definitions when asked).
+pub fn references(
+    ws: &Workspace,
+    root: Option<&Path>,
+    id: &str,
+    include_declaration: bool,
+) -> Vec<(PathBuf, Range<usize>)> {
+    let mut out = if include_declaration { definitions(ws, root, id) } else { Vec::new() };
+    for path in ws.referrers(root, id) {
         let Some(e) = ws.get(&path) else { continue };
         out.extend(e.spec.doc.links().filter(|l| l.label == id).map(|l| (path.clone(), l.label_range)));
         out.extend(e.spec.doc.mentions().filter(|m| m.id == id).map(|m| (path.clone(), m.range)));

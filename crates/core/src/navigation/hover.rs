@@ -4,11 +4,11 @@ use crate::parse::CriterionState;
 use crate::workspace::{FileEntry, Workspace};
 
 /// Markdown shown on hover over an ID.
-pub fn hover(ws: &Workspace, id: &str) -> Option<String> {
-    if let Some(e) = ws.by_id(id).into_iter().next() {
+pub fn hover(ws: &Workspace, root: Option<&std::path::Path>, id: &str) -> Option<String> {
+    if let Some(e) = ws.by_id(root, id).into_iter().next() {
         return Some(spec_card(&e, ws));
     }
-    let (path, range) = ws.criterion_definitions(id).into_iter().next()?;
+    let (path, range) = ws.criterion_definitions(root, id).into_iter().next()?;
     let e = ws.get(&path)?;
     let c = e.spec.criteria().find(|c| c.id_range == range)?;
     let state = match c.state {
@@ -39,7 +39,10 @@ fn spec_card(e: &FileEntry, ws: &Workspace) -> String {
         }
     }
     let (done, total) = spec.criteria_counts();
-    s.push_str(&format!("\n\nCriteria: {done}/{total} satisfied · referenced by {} file(s)", ws.referrers(id).len()));
+    s.push_str(&format!(
+        "\n\nCriteria: {done}/{total} satisfied · referenced by {} file(s)",
+        ws.referrers(e.spec.root.as_deref(), id).len()
+    ));
     s.push_str(&format!("\n\n`{}`", spec.relative_path()));
     s
 }

@@ -27,7 +27,9 @@ pub enum LensAction {
 pub fn lenses(ws: &Workspace, spec: &Spec, environments: &[String]) -> Vec<Lens> {
     let Some(title) = spec.doc.title() else { return Vec::new() };
     let mut out = Vec::new();
-    let refs = spec.id().map_or(0, |id| ws.referrers(id).into_iter().filter(|p| *p != spec.path).count());
+    let refs = spec
+        .id()
+        .map_or(0, |id| ws.referrers(spec.root.as_deref(), id).into_iter().filter(|p| *p != spec.path).count());
     let (done, total) = spec.criteria_counts();
     out.push(Lens {
         range: title.range.clone(),

@@ -13,14 +13,22 @@ use crate::workspace::Workspace;
 /// Edits renaming the ID `old` to `new` across the workspace: the spec's
 /// `id`, criterion definitions, link labels and mentions — and, for a spec
 /// ID, its criteria (`OLD-001` → `NEW-001`).
-pub fn rename(ws: &Workspace, old: &str, new: &str) -> Result<Vec<(PathBuf, Vec<TextEdit>)>, String> {
+pub fn rename(
+    ws: &Workspace,
+    root: Option<&std::path::Path>,
+    old: &str,
+    new: &str,
+) -> Result<Vec<(PathBuf, Vec<TextEdit>)>, String> {
     if !ids::is_spec_id(new) && !ids::is_criterion_id(new) {
         return Err(format!("`{new}` is not a smaqit ID (<PREFIX>-<CONCEPT>[-NNN])"));
     }
-    if ws.is_defined(new) {
+    if ws.is_defined(root, new) {
         return Err(format!("{new} is already defined"));
     }
-    let is_spec = !ws.by_id(old).is_empty();
+    if root.is_none() {
+        return Err("renaming an ID needs its project: this file has no .smaqit/ folder above it".into());
+    }
+    let is_spec = !ws.by_id(root, old).is_empty();
     let renamed = |token: &str| -> Option<String> {
         if token == old {
             return Some(new.to_owned());
@@ -29,7 +37,8 @@ pub fn rename(ws: &Workspace, old: &str, new: &str) -> Result<Vec<(PathBuf, Vec<
         (is_spec && rest.starts_with(|c: char| c.is_ascii_digit())).then(|| format!("{new}-{rest}"))
     };
     let mut out = Vec::new();
-    for e in ws.specs() {
+    // The ID belongs to one project; another may use it for something else.
+    for e in ws.specs().into_iter().filter(|e| e.spec.root.as_deref() == root) {
         let text = e.text.as_str();
         let mut edits = Vec::new();
         let mut push = |range: Range<usize>| {

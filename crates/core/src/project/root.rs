@@ -1,20 +1,12 @@
 use std::path::{Path, PathBuf};
 
-use crate::model::layer_of_path;
-
-/// The project root of `path`: the nearest ancestor holding `.smaqit/`;
-/// failing that, for a spec, the folder holding its `specs/` folder.
+/// The project of `path`: the nearest ancestor folder holding `.smaqit/`,
+/// as the smaqit CLI finds it. None outside any project (a spec drafted
+/// before `smaqit init`): such a file gets only the checks that need no
+/// project, and defines no IDs for others.
 pub fn find_root(path: &Path) -> Option<PathBuf> {
     let start = if path.is_dir() { path } else { path.parent()? };
-    for dir in start.ancestors() {
-        if dir.join(".smaqit").is_dir() {
-            return Some(dir.to_path_buf());
-        }
-    }
-    if layer_of_path(path).is_some() {
-        return Some(path.parent()?.parent()?.parent()?.to_path_buf());
-    }
-    None
+    start.ancestors().find(|dir| dir.join(".smaqit").is_dir()).map(Path::to_path_buf)
 }
 
 #[cfg(test)]
@@ -28,7 +20,7 @@ mod tests {
         std::fs::create_dir_all(tmp.join("a/specs/stack")).unwrap();
         std::fs::create_dir_all(tmp.join("b/specs/stack")).unwrap();
         assert_eq!(find_root(&tmp.join("a/specs/stack/x.md")), Some(tmp.join("a")));
-        assert_eq!(find_root(&tmp.join("b/specs/stack/x.md")), Some(tmp.join("b")));
+        assert_eq!(find_root(&tmp.join("b/specs/stack/x.md")), None, "specs/ without .smaqit/ is no project");
         assert_eq!(find_root(&tmp.join("b/other.md")), None);
         std::fs::remove_dir_all(&tmp).unwrap();
     }

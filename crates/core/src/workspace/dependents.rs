@@ -45,17 +45,18 @@ impl Workspace {
         // Hashed, not ordered: a hub has thousands of referrers and path
         // comparison walks components.
         let mut out = HashSet::new();
+        let root = entry.spec.root.as_deref();
         for c in entry.spec.criteria() {
-            out.extend(self.criterion_definitions(&c.id).into_iter().map(|(p, _)| p));
-            out.extend(self.referrers(&c.id));
+            out.extend(self.criterion_definitions(root, &c.id).into_iter().map(|(p, _)| p));
+            out.extend(self.referrers(root, &c.id));
         }
         if let Some(id) = entry.spec.id() {
-            out.extend(self.by_id(id).into_iter().map(|e| e.spec.path.clone()));
-            out.extend(self.referrers(id));
+            out.extend(self.by_id(root, id).into_iter().map(|e| e.spec.path.clone()));
+            out.extend(self.referrers(root, id));
         }
         if entry.spec.layer == Some(Layer::Coverage) {
             for m in entry.spec.doc.mentions() {
-                out.extend(self.criterion_definitions(&m.id).into_iter().map(|(p, _)| p));
+                out.extend(self.criterion_definitions(root, &m.id).into_iter().map(|(p, _)| p));
             }
         }
         out.remove(&entry.spec.path);

@@ -62,6 +62,15 @@ pub struct IacEntry {
     pub lines: LazyLineIndex,
 }
 
+/// One project's ID namespace.
+#[derive(Debug, Default)]
+struct Scope {
+    by_id: DashMap<String, Vec<PathBuf>>,
+    criteria: DashMap<String, Vec<(PathBuf, Range<usize>)>>,
+    /// ID (spec or criterion) → files that link to it or mention it.
+    referrers: DashMap<String, Vec<PathBuf>>,
+}
+
 /// Whether the index reads `path`: specs and scannable IaC/config files.
 pub fn is_indexed_path(path: &Path) -> bool {
     is_spec_path(path)
@@ -81,10 +90,10 @@ pub struct Workspace {
     filter: std::sync::RwLock<super::FileFilter>,
     /// Fingerprints of values a project allows, per project root.
     allowlists: DashMap<PathBuf, Arc<std::collections::HashSet<String>>>,
-    by_id: DashMap<String, Vec<PathBuf>>,
-    criteria: DashMap<String, Vec<(PathBuf, Range<usize>)>>,
-    /// ID (spec or criterion) → files that link to it or mention it.
-    referrers: DashMap<String, Vec<PathBuf>>,
+    /// Each project's IDs (its root: the folder holding `.smaqit/`): two
+    /// projects in one workspace may reuse IDs, and a file outside any
+    /// project defines none.
+    scopes: DashMap<PathBuf, Arc<Scope>>,
     /// Files the walk had to skip, with why.
     skipped: DashMap<PathBuf, WalkError>,
 }
@@ -238,9 +247,11 @@ impl Workspace {
         self.specs.get(path).map(|e| e.clone())
     }
 
-    /// Specs whose frontmatter `id` is `id`.
-    pub fn by_id(&self, id: &str) -> Vec<Arc<FileEntry>> {
-        let paths = self.by_id.get(id).map(|v| v.clone()).unwrap_or_default();
+    /// The specs of the project at `root` whose frontmatter `id` is `id`
+    /// (none outside a project).
+    pub fn by_id(&self, root: Option<&Path>, id: &str) -> Vec<Arc<FileEntry>> {
+        let Some(scope) = self.scope(root) else { return Vec::new() };
+        let paths = scope.by_id.get(id).map(|v| v.clone()).unwrap_or_default();
         paths.iter().filter_map(|p| self.get(p)).collect()
     }
 
@@ -313,62 +324,81 @@ impl Workspace {
         total
     }
 
+    /// The ID namespace of the project at `root`.
+    fn scope(&self, root: Option<&Path>) -> Option<Arc<Scope>> {
+        self.scopes.get(root?).map(|s| s.clone())
+    }
+
     fn link(&self, entry: &FileEntry, referrers: bool) {
+        let Some(root) = &entry.spec.root else { return };
+        let scope = self.scopes.entry(root.clone()).or_default().clone();
         // Most IDs have one definition: a first push into an empty Vec would
         // reserve four (9.6 MB of the criteria map alone at 10,000 specs).
         let path = &entry.spec.path;
         if let Some(id) = entry.spec.id() {
-            self.by_id.entry(id.to_owned()).or_insert_with(|| Vec::with_capacity(1)).push(path.clone());
+            scope.by_id.entry(id.to_owned()).or_insert_with(|| Vec::with_capacity(1)).push(path.clone());
         }
         for c in entry.spec.criteria() {
-            self.criteria.entry(c.id).or_insert_with(|| Vec::with_capacity(1)).push((path.clone(), c.id_range));
+            scope.criteria.entry(c.id).or_insert_with(|| Vec::with_capacity(1)).push((path.clone(), c.id_range));
         }
         if referrers {
             for id in referenced_ids(entry) {
-                self.referrers.entry(id).or_insert_with(|| Vec::with_capacity(1)).push(path.clone());
+                scope.referrers.entry(id).or_insert_with(|| Vec::with_capacity(1)).push(path.clone());
             }
         }
     }
 
     fn unlink(&self, entry: &FileEntry, referrers: bool) {
+        let Some(scope) = self.scope(entry.spec.root.as_deref()) else { return };
         let path = &entry.spec.path;
         if let Some(id) = entry.spec.id() {
-            remove_where(&self.by_id, id, |p| p == path);
+            remove_where(&scope.by_id, id, |p| p == path);
         }
         for c in entry.spec.criteria() {
-            remove_where(&self.criteria, &c.id, |(p, _)| p == path);
+            remove_where(&scope.criteria, &c.id, |(p, _)| p == path);
         }
         if referrers {
             for id in referenced_ids(entry) {
-                remove_where(&self.referrers, &id, |p| p == path);
+                remove_where(&scope.referrers, &id, |p| p == path);
             }
         }
     }
 
-    /// Every place a criterion ID is defined: (path, range of the ID).
-    pub fn criterion_definitions(&self, id: &str) -> Vec<(PathBuf, Range<usize>)> {
-        self.criteria.get(id).map(|v| v.clone()).unwrap_or_default()
+    /// Every place the project at `root` defines the criterion `id`:
+    /// (path, range of the ID).
+    pub fn criterion_definitions(&self, root: Option<&Path>, id: &str) -> Vec<(PathBuf, Range<usize>)> {
+        self.scope(root).and_then(|s| s.criteria.get(id).map(|v| v.clone())).unwrap_or_default()
     }
 
-    /// Whether `id` is defined as a criterion in a file other than `path`.
-    pub fn criterion_defined_outside(&self, id: &str, path: &Path) -> bool {
-        self.criteria.get(id).is_some_and(|v| v.iter().any(|(p, _)| p != path))
+    /// Whether the project at `root` defines the criterion `id` in a file
+    /// other than `path`.
+    pub fn criterion_defined_outside(&self, root: Option<&Path>, id: &str, path: &Path) -> bool {
+        self.scope(root).is_some_and(|s| s.criteria.get(id).is_some_and(|v| v.iter().any(|(p, _)| p != path)))
     }
 
-    /// Files that link to or mention `id`.
-    pub fn referrers(&self, id: &str) -> Vec<PathBuf> {
-        self.referrers.get(id).map(|v| v.clone()).unwrap_or_default()
+    /// The files of the project at `root` that link to or mention `id`.
+    pub fn referrers(&self, root: Option<&Path>, id: &str) -> Vec<PathBuf> {
+        self.scope(root).and_then(|s| s.referrers.get(id).map(|v| v.clone())).unwrap_or_default()
     }
 
-    /// Whether `id` is a spec ID or a criterion ID defined somewhere.
-    pub fn is_defined(&self, id: &str) -> bool {
-        self.by_id.contains_key(id) || self.criteria.contains_key(id)
+    /// Whether the project at `root` defines `id` as a spec or a criterion.
+    pub fn is_defined(&self, root: Option<&Path>, id: &str) -> bool {
+        self.scope(root).is_some_and(|s| s.by_id.contains_key(id) || s.criteria.contains_key(id))
     }
 
-    /// Every defined spec and criterion ID (for suggestions and completion).
-    pub fn all_ids(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.by_id.iter().map(|e| e.key().clone()).collect();
-        v.extend(self.criteria.iter().map(|e| e.key().clone()));
+    /// A lookup of [`Workspace::is_defined`] for one project, for checks
+    /// that ask about many IDs.
+    pub fn defined_in(&self, root: Option<&Path>) -> impl Fn(&str) -> bool + use<> {
+        let scope = self.scope(root);
+        move |id| scope.as_ref().is_some_and(|s| s.by_id.contains_key(id) || s.criteria.contains_key(id))
+    }
+
+    /// Every spec and criterion ID the project at `root` defines (for
+    /// suggestions and completion).
+    pub fn all_ids(&self, root: Option<&Path>) -> Vec<String> {
+        let Some(scope) = self.scope(root) else { return Vec::new() };
+        let mut v: Vec<String> = scope.by_id.iter().map(|e| e.key().clone()).collect();
+        v.extend(scope.criteria.iter().map(|e| e.key().clone()));
         v.sort();
         v.dedup();
         v

@@ -276,7 +276,7 @@ fn upstream_of(infra: &[PathBuf], ws: &Workspace) -> Vec<Upstream> {
         let from = entry.spec.id().unwrap_or("the Infrastructure spec").to_owned();
         for l in entry.spec.doc.links() {
             let id = ids::criterion_parts(&l.label).map_or(l.label.as_str(), |(s, _)| s);
-            for t in ws.by_id(id) {
+            for t in ws.by_id(entry.spec.root.as_deref(), id) {
                 let up = matches!(t.spec.layer, Some(Layer::Business | Layer::Functional | Layer::Stack));
                 if up && t.spec.root == entry.spec.root && !out.iter().any(|u| u.path == t.spec.path) {
                     let under = l.under_h3.as_deref().or(l.under.as_deref()).unwrap_or("References");

@@ -37,11 +37,12 @@ impl State {
     }
 
     pub fn goto_definition(&self, uri: &Uri, pos: lsp::Position) -> Vec<lsp::Location> {
-        let Some((_, target, _)) = self.target(uri, pos) else { return Vec::new() };
+        let Some((e, target, _)) = self.target(uri, pos) else { return Vec::new() };
         match target {
-            Target::Id(id) => {
-                navigation::definitions(&self.ws, &id).iter().filter_map(|(p, r)| self.location(p, r)).collect()
-            }
+            Target::Id(id) => navigation::definitions(&self.ws, e.spec.root.as_deref(), &id)
+                .iter()
+                .filter_map(|(p, r)| self.location(p, r))
+                .collect(),
             Target::File(p) => {
                 uri_of(&p).map(|uri| lsp::Location { uri, range: lsp::Range::default() }).into_iter().collect()
             }
@@ -49,15 +50,16 @@ impl State {
     }
 
     pub fn find_references(&self, uri: &Uri, pos: lsp::Position, decl: bool) -> Vec<lsp::Location> {
-        let id = match self.target(uri, pos) {
-            Some((_, Target::Id(id), _)) => id,
-            Some((_, Target::File(p), _)) => match self.ws.get(&p).and_then(|e| e.spec.id().map(str::to_owned)) {
+        let Some((e, target, _)) = self.target(uri, pos) else { return Vec::new() };
+        let root = e.spec.root.as_deref();
+        let id = match target {
+            Target::Id(id) => id,
+            Target::File(p) => match self.ws.get(&p).and_then(|e| e.spec.id().map(str::to_owned)) {
                 Some(id) => id,
                 None => return Vec::new(),
             },
-            None => return Vec::new(),
         };
-        navigation::references(&self.ws, &id, decl).iter().filter_map(|(p, r)| self.location(p, r)).collect()
+        navigation::references(&self.ws, root, &id, decl).iter().filter_map(|(p, r)| self.location(p, r)).collect()
     }
 
     pub fn hover(&self, uri: &Uri, pos: lsp::Position) -> Option<lsp::Hover> {
@@ -66,7 +68,7 @@ impl State {
             Target::Id(id) => id,
             Target::File(p) => self.ws.get(&p)?.spec.id()?.to_owned(),
         };
-        let text = navigation::hover(&self.ws, &id)?;
+        let text = navigation::hover(&self.ws, e.spec.root.as_deref(), &id)?;
         Some(lsp::Hover {
             contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: text }),
             range: Some(with_cached_lines(&e.text, &e.lines, |l| to_range(l, &range, self.enc()))),
@@ -129,7 +131,7 @@ impl State {
     pub fn prepare_rename(&self, uri: &Uri, pos: lsp::Position) -> Option<lsp::PrepareRenameResponse> {
         let (e, target, range) = self.target(uri, pos)?;
         let Target::Id(id) = target else { return None };
-        if !self.ws.is_defined(&id) {
+        if !self.ws.is_defined(e.spec.root.as_deref(), &id) {
             return None;
         }
         Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
@@ -139,8 +141,8 @@ impl State {
     }
 
     pub fn rename(&self, uri: &Uri, pos: lsp::Position, new: &str) -> Result<lsp::WorkspaceEdit, String> {
-        let Some((_, Target::Id(id), _)) = self.target(uri, pos) else { return Err("nothing to rename here".into()) };
-        let edits = navigation::rename(&self.ws, &id, new)?;
+        let Some((e, Target::Id(id), _)) = self.target(uri, pos) else { return Err("nothing to rename here".into()) };
+        let edits = navigation::rename(&self.ws, e.spec.root.as_deref(), &id, new)?;
         Ok(self.multi_file_edit(&edits))
     }
 
