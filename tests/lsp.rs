@@ -30,7 +30,7 @@ fn indexed(name: &str) -> (Lsp, std::path::PathBuf) {
 /// A server on a copy of fixtures/clean with `text` written to and opened
 /// as `specs/business/probe.md`.
 fn open_probe(text: &str, version: i32) -> (Lsp, Doc) {
-    let dir = temp_copy("clean");
+    let dir = probe_project();
     let path = dir.join("specs/business/probe.md");
     std::fs::write(&path, text).unwrap();
     let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
@@ -143,7 +143,7 @@ fn pull_diagnostics_when_the_client_supports_them() {
 
 #[test]
 fn utf8_positions_when_negotiated() {
-    let dir = temp_copy("clean");
+    let dir = probe_project();
     let path = dir.join("specs/business/probe.md");
     let text = "---\nid: BUS-PROBE\nstatus: implemented\ncreated: 2025-01-01\nimplemented: 2025-01-02\n---\n# Probe\n## Acceptance Criteria\n- [ ] BUS-PROBE-001: 😀\n";
     std::fs::write(&path, text).unwrap();

@@ -35,7 +35,7 @@ fn indexed(name: &str) -> (Lsp, std::path::PathBuf) {
 /// A server on a copy of fixtures/clean with `text` written to and opened
 /// as `specs/business/probe.md`.
 fn open_probe(text: &str, version: i32) -> (Lsp, Doc) {
-    let dir = temp_copy("clean");
+    let dir = probe_project();
     let path = dir.join("specs/business/probe.md");
     std::fs::write(&path, text).unwrap();
     let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());

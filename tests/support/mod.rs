@@ -47,6 +47,18 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of fixtures/clean for a probe spec `specs/business/probe.md`
+/// (BUS-PROBE), whose criteria its Coverage spec maps: tests of positions
+/// and edits see only the findings they are about.
+pub fn probe_project() -> PathBuf {
+    let dir = temp_copy("clean");
+    let cov = dir.join("specs/coverage/links-coverage.md");
+    let mut text = std::fs::read_to_string(&cov).unwrap();
+    text.push_str("\nThe probe's criteria BUS-PROBE-001 through 009 are covered by the smoke suite.\n");
+    std::fs::write(&cov, text).unwrap();
+    dir
+}
+
 pub fn uri(path: &Path) -> String {
     let mut s = String::from("file://");
     for b in path.to_string_lossy().bytes() {

@@ -1,11 +1,12 @@
 use super::{Finding, Related, code};
 use crate::ids;
-use crate::model::Spec;
-use crate::parse::CriterionState;
+use crate::model::{Layer, Spec, Status};
+use crate::parse::{Criterion, CriterionState};
 use crate::workspace::Workspace;
 
 /// What the spec says of its own criteria: the section, open, failed and
-/// misnamed criteria (depends on this file alone).
+/// misnamed criteria (depends on this file alone). A range line
+/// (`COV-X-001 through 040: …`) is one finding, as it is one line.
 pub fn check_local(spec: &Spec, out: &mut Vec<Finding>) {
     let has_section =
         spec.doc.has_heading(|h| h.level <= 2 && h.text.to_ascii_lowercase().starts_with("acceptance criteria"));
@@ -15,41 +16,134 @@ pub fn check_local(spec: &Spec, out: &mut Vec<Finding>) {
     }
     // A broken spec counts as a draft, as the smaqit CLI treats it.
     let status = spec.effective_status();
-    let spec_id = if spec.broken().is_some() { None } else { spec.id() };
-    for c in spec.criteria() {
+    let all: Vec<Criterion> = spec.criteria().collect();
+    for line in lines(&all) {
+        let c = line[0];
+        let (what, range) = named(&line);
         match c.state {
             CriterionState::Open if !c.untestable => match status {
-                Some(s) if s.claims_done() => out.push(Finding::new(
+                Some(s) if must_be_ticked(spec, s) => out.push(Finding::new(
                     code::CRITERIA_OPEN_IN_DONE_SPEC,
-                    c.id_range.clone(),
-                    format!("criterion {} is not satisfied, but the spec's status is `{s}`", c.id),
+                    range,
+                    format!("{what} not satisfied, but the spec's status is `{s}`"),
                 )),
-                Some(crate::model::Status::Draft) => out.push(Finding::new(
-                    code::CRITERIA_OPEN,
-                    c.id_range.clone(),
-                    format!("criterion {} is open", c.id),
-                )),
+                Some(Status::Draft) => out.push(Finding::new(code::CRITERIA_OPEN, range, format!("{what} open"))),
                 _ => {}
             },
-            CriterionState::Failed => {
+            CriterionState::Failed if !c.untestable && is_failure(c.note.as_deref()) => {
                 let note = c.note.as_deref().map_or(String::new(), |n| format!(": {n}"));
-                out.push(Finding::new(
-                    code::CRITERIA_FAILED,
-                    c.id_range.clone(),
-                    format!("criterion {} is marked failed{note}", c.id),
-                ));
+                // In a failed spec the failures are why it failed, not news.
+                let code = if status == Some(Status::Failed) {
+                    code::CRITERIA_RECORDED_FAILURE
+                } else {
+                    code::CRITERIA_FAILED
+                };
+                out.push(Finding::new(code, range, format!("{what} marked failed{note}")));
             }
             _ => {}
         }
-        if let (Some(spec_id), Some((owner, _))) = (spec_id, ids::criterion_parts(&c.id))
-            && owner != spec_id
-        {
-            out.push(Finding::new(
-                code::CRITERIA_ID_MISMATCH,
-                c.id_range.clone(),
-                format!("criterion {} does not belong to spec {spec_id} (expected {spec_id}-NNN)", c.id),
-            ));
+    }
+    misnamed(spec, &all, out);
+}
+
+/// The criteria grouped by their line (a range line holds several).
+fn lines(all: &[Criterion]) -> Vec<Vec<&Criterion>> {
+    let mut out: Vec<Vec<&Criterion>> = Vec::new();
+    for c in all {
+        match out.last_mut() {
+            Some(last) if last[0].range == c.range => last.push(c),
+            _ => out.push(vec![c]),
         }
+    }
+    out
+}
+
+/// `criterion X is` or `criteria X through Y are`, and the range to mark.
+fn named(line: &[&Criterion]) -> (String, std::ops::Range<usize>) {
+    let (first, last) = (line[0], line[line.len() - 1]);
+    if line.len() == 1 {
+        (format!("criterion {} is", first.id), first.id_range.clone())
+    } else {
+        (format!("criteria {} through {} are", first.id, last.id), first.id_range.start..last.id_range.end)
+    }
+}
+
+/// Whether an open criterion contradicts the status: Develop ticks
+/// Business, Functional and Stack criteria, Validate ticks Coverage ones,
+/// and Deploy ticks only the Infrastructure criteria it verifies — the
+/// others are checked in Validate, so a deployed Infrastructure spec may
+/// keep them open.
+fn must_be_ticked(spec: &Spec, status: Status) -> bool {
+    match spec.layer {
+        Some(Layer::Infrastructure) => status == Status::Validated,
+        Some(Layer::Coverage) => status == Status::Validated,
+        _ => status.claims_done(),
+    }
+}
+
+/// `[!]` means failed, untestable or deferred (spec-format §7): the note
+/// says which. A superseded, deferred or descoped criterion did not fail.
+fn is_failure(note: Option<&str>) -> bool {
+    let Some(note) = note.map(str::to_ascii_lowercase) else { return true };
+    if note.contains("fail") {
+        return true;
+    }
+    const NOT_FAILED: [&str; 14] = [
+        "supersed",
+        "deferred",
+        "postponed",
+        "replaced",
+        "moved to",
+        "untestable",
+        "not applicable",
+        "n/a",
+        "out of scope",
+        "obsolete",
+        "dropped",
+        "withdrawn",
+        "descoped",
+        "won't",
+    ];
+    !NOT_FAILED.iter().any(|k| note.contains(k))
+}
+
+/// Criteria not numbered after their spec. When they all share one other
+/// spec's prefix, the spec's own `id` is the likelier mistake: one finding
+/// there, with the ID they point to.
+fn misnamed(spec: &Spec, all: &[Criterion], out: &mut Vec<Finding>) {
+    let Some(spec_id) = spec.id().filter(|_| spec.broken().is_none()) else { return };
+    let foreign: Vec<(&Criterion, &str)> = all
+        .iter()
+        .filter_map(|c| ids::criterion_parts(&c.id).map(|(owner, _)| (c, owner)))
+        .filter(|(_, owner)| *owner != spec_id)
+        .collect();
+    if foreign.is_empty() {
+        return;
+    }
+    let owners: std::collections::BTreeSet<&str> = foreign.iter().map(|(_, o)| *o).collect();
+    if foreign.len() == all.len() && all.len() >= 2 && owners.len() == 1 {
+        let owner = owners.into_iter().next().unwrap_or_default();
+        if let Some(range) = spec.doc.frontmatter.as_ref().and_then(|f| f.get("id")).map(|e| e.value_range.clone()) {
+            out.push(
+                Finding::new(
+                    code::CRITERIA_ID_MISMATCH,
+                    range,
+                    format!(
+                        "all {} criteria are numbered {owner}-NNN, but the spec's id is {spec_id}: is its id {owner}?",
+                        all.len()
+                    ),
+                )
+                .with_suggestion(owner),
+            );
+            return;
+        }
+    }
+    for (c, _) in foreign {
+        out.push(Finding::new(
+            code::CRITERIA_ID_MISMATCH,
+            c.id_range.clone(),
+            format!("criterion {} does not belong to spec {spec_id} (expected {spec_id}-NNN)", c.id),
+        ));
     }
 }
 

@@ -1,9 +1,10 @@
 //! Drift (spec-format §2: Infrastructure MUST NOT override Stack's
 //! technology choices): the runtime and service versions a project's IaC
 //! files (and the fenced IaC blocks of its Infrastructure specs) use, against
-//! the versions its Stack specs pin in `## Technology Stack`. Reported on
-//! both sides, each pointing at the other. The facts are extracted once per
-//! file change by [`crate::workspace::facts`].
+//! the versions its Stack specs pin in `## Technology Stack`. The Stack is
+//! the choice, so the error is on the side that overrides it; the Stack
+//! spec gets a hint pointing there. The facts are extracted once per file
+//! change by [`crate::workspace::facts`].
 
 use std::path::{Path, PathBuf};
 
@@ -161,10 +162,17 @@ fn stack_side(spec: &Spec, root: &Path, text: &str, ws: &Workspace, out: &mut Ve
             .filter(|u| u.pin.technology == c.pin.technology && !contradicted(&u.pin, &all).is_empty())
             .collect();
         let Some(first) = bad.first() else { continue };
+        let more = if bad.len() > 1 { format!(" (and {} more)", bad.len() - 1) } else { String::new() };
         let mut f = Finding::new(
-            code::DRIFT_VERSION,
+            code::DRIFT_CONTRADICTED,
             c.pin.range.clone(),
-            message(root, c, &first.path, &first.pin, bad.len() - 1),
+            format!(
+                "{} uses {}{more}, against this pin ({} {}): the IaC side must follow the Stack",
+                rel(root, &first.path),
+                first.pin.written,
+                c.pin.name,
+                c.pin.written
+            ),
         );
         for u in bad.iter().take(MAX_RELATED) {
             f = f.with_related(Related {
@@ -221,7 +229,7 @@ mod tests {
     }
 
     #[test]
-    fn both_sides_point_at_each_other() {
+    fn the_iac_side_errs_and_the_stack_side_points_at_it() {
         let p = project("both");
         let ws = Workspace::new();
         let spec = p.0.join("specs/stack/backend.md");
@@ -243,7 +251,11 @@ mod tests {
         let st = findings(&ws, &spec);
         assert_eq!(st.len(), 1, "{st:?}");
         assert_eq!(&text[st[0].range.clone()], "22");
-        assert_eq!(st[0].message, "STK-BACKEND pins Node.js 22; deploy/Dockerfile uses node:20-alpine");
+        assert_eq!((st[0].code, st[0].severity), ("drift/contradicted", crate::checks::Severity::Hint));
+        assert_eq!(
+            st[0].message,
+            "deploy/Dockerfile uses node:20-alpine, against this pin (Node.js 22): the IaC side must follow the Stack"
+        );
         assert_eq!(st[0].related.len(), 1, "ci.yml agrees");
         assert_eq!(st[0].related[0].path, docker);
 
@@ -322,7 +334,7 @@ mod tests {
     }
 
     #[test]
-    fn drift_on_both_sides() {
+    fn drift_errs_where_the_stack_is_overridden() {
         fixture::check_families(
             &["drift"],
             r#"
@@ -341,7 +353,7 @@ implemented: 2025-02-01T00:00:00Z
 | Language | Version |
 |---|---|
 | Node.js | 22 |
-            ^^ error drift/version: STK-BACKEND pins Node.js 22; deploy/Dockerfile uses node:20-alpine
+            ^^ hint drift/contradicted: deploy/Dockerfile uses node:20-alpine, against this pin (Node.js 22): the IaC side must follow the Stack
 | PostgreSQL | 16 |
 //- deploy/Dockerfile
 FROM node:20-alpine

@@ -28,7 +28,11 @@ pub(super) fn check(spec: &Spec, edges: &[Edge], ws: &Workspace, suggester: &mut
             .ids
             .iter()
             .map(String::as_str)
-            .filter(|id| !*defined.entry(id).or_insert_with(|| is_defined(id)))
+            // A spec ID its criteria are numbered after exists in all but
+            // its `id` line, which criteria/id-mismatch reports.
+            .filter(|id| {
+                !*defined.entry(id).or_insert_with(|| is_defined(id) || ws.numbers_criteria(spec.root.as_deref(), id))
+            })
             .collect();
         if unknown.is_empty() {
             continue;

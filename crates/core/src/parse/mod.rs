@@ -10,7 +10,7 @@ mod frontmatter;
 mod section;
 
 pub use frontmatter::{FmEntry, FmValue, Frontmatter, YamlError};
-pub use section::{Cell, Criterion, CriterionState, Heading, Link, Section, Table};
+pub use section::{Cell, Criterion, CriterionState, GherkinHeader, Heading, Link, Section, Table};
 
 use std::sync::Arc;
 
@@ -56,6 +56,11 @@ impl ParsedDoc {
     /// ID mentions (ranges expanded), with absolute ranges.
     pub fn mentions(&self) -> impl Iterator<Item = crate::ids::IdToken> + '_ {
         self.sections.iter().flat_map(|s| s.section.mentions.iter().map(|m| section::absolute_id(m, s.start)))
+    }
+
+    /// Gherkin headers (`# COV-X-001: Maps to FUN-Y-001`), with absolute ranges.
+    pub fn gherkin(&self) -> impl Iterator<Item = GherkinHeader> + '_ {
+        self.sections.iter().flat_map(|s| s.section.gherkin.iter().map(|g| g.absolute(s.start)))
     }
 
     /// Tables, with absolute ranges.

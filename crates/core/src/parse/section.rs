@@ -25,6 +25,8 @@ pub struct Section {
     pub tables: Vec<Table>,
     /// Template leftovers such as `[PLACEHOLDER]`.
     pub placeholders: Vec<Range<usize>>,
+    /// Gherkin headers in code blocks: `# COV-X-001: Maps to FUN-Y-001`.
+    pub gherkin: Vec<GherkinHeader>,
     /// The distinct IDs the section names (mentions and ID link labels).
     pub ids: Vec<String>,
     /// Hash of `ids`: whether what the section refers to changed.
@@ -87,6 +89,26 @@ pub struct Criterion {
     pub untestable: bool,
     /// The item's line without its terminator.
     pub range: Range<usize>,
+    /// Defined by a range line (`COV-X-001 through COV-X-040: …`), with
+    /// the other IDs of that line: one mark and one text for all of them.
+    pub in_range: bool,
+}
+
+/// A Coverage spec's test case as its Gherkin block names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GherkinHeader {
+    pub test_case: IdToken,
+    /// The requirements after `Maps to` (ranges expanded).
+    pub maps_to: Vec<IdToken>,
+}
+
+impl GherkinHeader {
+    pub fn absolute(&self, base: usize) -> GherkinHeader {
+        GherkinHeader {
+            test_case: absolute_id(&self.test_case, base),
+            maps_to: self.maps_to.iter().map(|t| absolute_id(t, base)).collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,6 +230,7 @@ fn summarise(s: &mut Section) {
     s.mentions.iter().for_each(|m| m.id.hash(&mut h));
     s.links.iter().for_each(|l| (&l.label, &l.target, &l.under_h3).hash(&mut h));
     s.criteria.iter().for_each(|c| (&c.id, c.state, c.untestable).hash(&mut h));
+    s.gherkin.iter().for_each(|g| (&g.test_case.id, g.maps_to.iter().map(|t| &t.id).collect::<Vec<_>>()).hash(&mut h));
     s.headings.iter().filter(|x| x.level == 1).for_each(|x| x.text.hash(&mut h));
     s.interface_hash = h.finish();
     s.ids = ids.into_iter().map(str::to_owned).collect();
@@ -231,6 +254,8 @@ fn scan_lines(text: &str, base: usize, s: &mut Section) {
         if let Some(f) = &fence {
             if f.closes(line) {
                 fence = None;
+            } else if let Some(g) = gherkin_header(content, base + start) {
+                s.gherkin.push(g);
             }
             continue;
         }
@@ -241,8 +266,11 @@ fn scan_lines(text: &str, base: usize, s: &mut Section) {
         if let Some(level) = heading_level(line) {
             let htext = heading_text(content);
             if level <= 2 {
-                in_criteria = htext.to_ascii_lowercase().starts_with("acceptance criteria");
-                untestable_block = false;
+                // Coverage specs list untestable criteria in a section of
+                // their own.
+                let h = htext.to_ascii_lowercase();
+                in_criteria = h.starts_with("acceptance criteria") || h.starts_with("untestable criteria");
+                untestable_block = h.starts_with("untestable criteria");
             } else if in_criteria {
                 untestable_block = htext.to_ascii_lowercase().contains("untestable");
             }
@@ -253,10 +281,32 @@ fn scan_lines(text: &str, base: usize, s: &mut Section) {
             });
             continue;
         }
-        if in_criteria && let Some(c) = parse_criterion(content, base + start, untestable_block) {
-            s.criteria.push(c);
+        if in_criteria {
+            parse_criterion(content, base + start, untestable_block, &mut s.criteria);
         }
     }
+}
+
+/// `# COV-X-001: Maps to FUN-Y-001, FUN-Y-002` (the colon and case are
+/// as loose as real specs write them).
+fn gherkin_header(line: &str, base: usize) -> Option<GherkinHeader> {
+    let rest = line.trim_start().strip_prefix('#')?;
+    let lead = line.len() - rest.len();
+    let body = rest.trim_start();
+    let at = lead + (rest.len() - body.len());
+    let m = ids::ID_PATTERN.find(body).filter(|m| m.start() == 0)?;
+    if !ids::is_criterion_id(m.as_str()) {
+        return None;
+    }
+    let after = body[m.end()..].trim_start_matches([':', ' ', '\t', '-', '—']);
+    let maps = after.get(..7).filter(|p| p.eq_ignore_ascii_case("maps to"))?;
+    let maps_at = at + body.len() - after.len() + maps.len();
+    let mut maps_to = Vec::new();
+    ids::find_ids(&line[maps_at..], base + maps_at, &mut maps_to);
+    Some(GherkinHeader {
+        test_case: IdToken { id: m.as_str().to_owned(), range: base + at..base + at + m.end() },
+        maps_to,
+    })
 }
 
 fn heading_text(line: &str) -> &str {
@@ -270,8 +320,10 @@ fn heading_text(line: &str) -> &str {
     }
 }
 
-/// `- [ ] ID: text — note`, `* [x] ID text`, `+ [!] ID: …`.
-fn parse_criterion(line: &str, base: usize, untestable_block: bool) -> Option<Criterion> {
+/// `- [ ] ID: text — note`, `* [x] ID text`, `+ [!] ID: …`; a line that
+/// opens with a range (`ID-001 through ID-040:`, `ID-003/004:`) defines
+/// every ID of it.
+fn parse_criterion(line: &str, base: usize, untestable_block: bool, out: &mut Vec<Criterion>) -> Option<()> {
     let indent = line.len() - line.trim_start().len();
     let rest = &line[indent..];
     let rest = rest.strip_prefix(['-', '*', '+'])?;
@@ -295,13 +347,28 @@ fn parse_criterion(line: &str, base: usize, untestable_block: bool) -> Option<Cr
     if !ids::is_criterion_id(id) {
         return None;
     }
-    let after_id = body_trim[m.end()..].trim_start_matches(['*']).trim_start_matches(':').trim_start_matches('*');
+    // The range the line opens with, if any: the IDs expanded from the
+    // first token on, as long as they follow one another.
+    let mut tokens = Vec::new();
+    ids::find_ids(body_trim, 0, &mut tokens);
+    let mut expr_end = m.end();
+    let mut members = Vec::new();
+    for t in tokens.iter().skip(1) {
+        let gap = body_trim.get(expr_end.min(t.range.start)..t.range.start).unwrap_or("x");
+        let chained = t.range.end <= expr_end || gap == " through " || gap == "/";
+        if !chained || ids::criterion_parts(&t.id).map(|(s, _)| s) != ids::criterion_parts(id).map(|(s, _)| s) {
+            break;
+        }
+        expr_end = expr_end.max(t.range.end);
+        members.push(t.clone());
+    }
+    let after_id = body_trim[expr_end..].trim_start_matches(['*']).trim_start_matches(':').trim_start_matches('*');
     let (text, note) = match after_id.split_once(" — ").or_else(|| after_id.split_once(" -- ")) {
         Some((t, n)) => (t, Some(n.trim().to_owned())),
         None => (after_id, None),
     };
     let untestable = untestable_block || line.to_ascii_lowercase().contains("(untestable)");
-    Some(Criterion {
+    let first = Criterion {
         id: id.to_owned(),
         id_range: base + id_at..base + id_at + id.len(),
         state,
@@ -310,7 +377,15 @@ fn parse_criterion(line: &str, base: usize, untestable_block: bool) -> Option<Cr
         note,
         untestable,
         range: base..base + line.len(),
-    })
+        in_range: !members.is_empty(),
+    };
+    for t in &members {
+        let id_range = base + id_at + t.range.start..base + id_at + t.range.end;
+        out.push(Criterion { id: t.id.clone(), id_range, ..first.clone() });
+    }
+    // The first keeps its place: definitions in line order.
+    out.insert(out.len() - members.len(), first);
+    Some(())
 }
 
 /// pulldown-cmark pass: inline links and tables, which need real Markdown

@@ -17,6 +17,9 @@ const FRAGMENTS: &[&str] = &[
     "- [ ] FUN-X-001: text 😀\n",
     "- [x] FUN-X-002: 保存 — note\n",
     "- [!] FUN-X-003: bad — FAILED: why\n",
+    "- [!] FUN-X-004 through FUN-X-006: r\n",
+    "- [x] FUN-X-007/008: two\n",
+    "## Untestable Criteria\n",
     "- [BUS-A](../business/a.md) — n\n",
     "```\n",
     "````md\n",
@@ -94,4 +97,38 @@ fn deleting_to_the_end_then_appending() {
         parsed = reparse(parsed, &doc.rope, &edit);
         assert_eq!(parsed, parse(doc.text().as_str()));
     }
+}
+
+#[test]
+fn a_range_line_defines_every_criterion_of_the_range_with_its_mark() {
+    let text = "# T\n## Acceptance Criteria\n- [!] COV-X-001 through COV-X-004: tests run (3/4 passed) — FAILED: one timeout\n- [x] FUN-Y-007/008: two at once\n- [ ] FUN-Y-010 through 012 — short form\n- [x] FUN-Y-020: then FUN-Y-021 through 023 in prose\n## Untestable Criteria\n- [!] COV-X-009: readable copy (FUN-Y-005) *(untestable)*\n";
+    let doc = parse(text);
+    let c: Vec<(String, char, bool, bool)> =
+        doc.criteria().map(|c| (c.id, c.state.mark(), c.in_range, c.untestable)).collect();
+    let ids: Vec<&str> = c.iter().map(|(id, ..)| id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "COV-X-001",
+            "COV-X-002",
+            "COV-X-003",
+            "COV-X-004",
+            "FUN-Y-007",
+            "FUN-Y-008",
+            "FUN-Y-010",
+            "FUN-Y-011",
+            "FUN-Y-012",
+            "FUN-Y-020",
+            "COV-X-009"
+        ]
+    );
+    assert!(c[..4].iter().all(|(_, m, r, _)| *m == '!' && *r));
+    assert!(!c[9].2, "a range in the text is not a range line");
+    assert!(c[10].3, "## Untestable Criteria holds untestable criteria");
+    let all: Vec<_> = doc.criteria().collect();
+    assert_eq!(all[1].note.as_deref(), Some("FAILED: one timeout"));
+    assert_eq!(&text[all[3].id_range.clone()], "COV-X-004");
+    // The range's IDs are definitions, not mentions; the prose range is.
+    let mentions: Vec<String> = doc.mentions().map(|m| m.id).collect();
+    assert_eq!(mentions, ["FUN-Y-021", "FUN-Y-022", "FUN-Y-023", "FUN-Y-005"]);
 }

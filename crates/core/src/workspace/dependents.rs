@@ -17,6 +17,7 @@ impl Workspace {
             return HashSet::new();
         }
         let mut out = self.dependents(after);
+        out.extend(self.phase_dependents(before, after));
         // The old version's neighbours differ only if what it defines or
         // names changed (not for a status edit, the common case).
         if let Some(b) = before.filter(|b| !same_edges(b, after)) {
@@ -58,9 +59,32 @@ impl Workspace {
             for m in entry.spec.doc.mentions() {
                 out.extend(self.criterion_definitions(root, &m.id).into_iter().map(|(p, _)| p));
             }
+            // The last Coverage spec gone: the project is back before
+            // Validate, and no gap is a warning any more.
+            if self.coverage_specs(root) == 0 {
+                out.extend(self.coverage_duties(root).into_iter().map(|(p, _)| p));
+            }
         }
+        // The project's first specs with testable criteria: the first holds
+        // the project's coverage note, and one that just lost its place
+        // must drop it.
+        out.extend(self.first_coverage_duties(root, 2));
         out.remove(&entry.spec.path);
         out
+    }
+
+    /// Files whose findings change because `after` starts the project's
+    /// Validate phase: its first Coverage spec, new, makes every coverage
+    /// gap of the project a warning.
+    pub fn phase_dependents(&self, before: Option<&FileEntry>, after: &FileEntry) -> Vec<PathBuf> {
+        let root = after.spec.root.as_deref();
+        let first = before.is_none_or(|b| b.spec.layer != Some(Layer::Coverage))
+            && after.spec.layer == Some(Layer::Coverage)
+            && self.coverage_specs(root) == 1;
+        if !first {
+            return Vec::new();
+        }
+        self.coverage_duties(root).into_iter().map(|(p, _)| p).collect()
     }
 
     /// Files whose `drift/version` findings may change when `path` changes:

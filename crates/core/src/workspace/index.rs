@@ -67,8 +67,24 @@ pub struct IacEntry {
 struct Scope {
     by_id: DashMap<String, Vec<PathBuf>>,
     criteria: DashMap<String, Vec<(PathBuf, Range<usize>)>>,
+    /// Test cases Coverage specs define (their maps and Gherkin headers).
+    test_cases: DashMap<String, Vec<PathBuf>>,
+    /// Spec IDs that criteria are numbered after (`FUN-A` for `FUN-A-001`),
+    /// with how many: a spec ID no file claims may still be implied.
+    owners: DashMap<String, usize>,
     /// ID (spec or criterion) → files that link to it or mention it.
     referrers: DashMap<String, Vec<PathBuf>>,
+    /// The project's Coverage specs: whether the Validate phase has begun.
+    coverage: DashMap<PathBuf, ()>,
+    /// Upstream specs with testable criteria, in layer then path order,
+    /// and how many such criteria each has: what Coverage must map.
+    testable: std::sync::Mutex<std::collections::BTreeMap<(Layer, PathBuf), usize>>,
+}
+
+impl Scope {
+    fn defines(&self, id: &str) -> bool {
+        self.by_id.contains_key(id) || self.criteria.contains_key(id) || self.test_cases.contains_key(id)
+    }
 }
 
 /// Whether the index reads `path`: specs and scannable IaC/config files.
@@ -339,7 +355,20 @@ impl Workspace {
             scope.by_id.entry(id.to_owned()).or_insert_with(|| Vec::with_capacity(1)).push(path.clone());
         }
         for c in entry.spec.criteria() {
+            if let Some((owner, _)) = crate::ids::criterion_parts(&c.id) {
+                *scope.owners.entry(owner.to_owned()).or_default() += 1;
+            }
             scope.criteria.entry(c.id).or_insert_with(|| Vec::with_capacity(1)).push((path.clone(), c.id_range));
+        }
+        if let Some(n) = coverage_duty(&entry.spec) {
+            let layer = entry.spec.layer.unwrap_or(Layer::Business);
+            scope.testable.lock().unwrap_or_else(|p| p.into_inner()).insert((layer, path.clone()), n);
+        }
+        if entry.spec.layer == Some(Layer::Coverage) {
+            scope.coverage.insert(path.clone(), ());
+            for t in entry.spec.test_cases() {
+                scope.test_cases.entry(t.id).or_insert_with(|| Vec::with_capacity(1)).push(path.clone());
+            }
         }
         if referrers {
             for id in referenced_ids(entry) {
@@ -355,7 +384,26 @@ impl Workspace {
             remove_where(&scope.by_id, id, |p| p == path);
         }
         for c in entry.spec.criteria() {
+            if let Some((owner, _)) = crate::ids::criterion_parts(&c.id) {
+                let gone = scope.owners.get_mut(owner).is_some_and(|mut n| {
+                    *n -= 1;
+                    *n == 0
+                });
+                if gone {
+                    scope.owners.remove_if(owner, |_, n| *n == 0);
+                }
+            }
             remove_where(&scope.criteria, &c.id, |(p, _)| p == path);
+        }
+        if coverage_duty(&entry.spec).is_some() {
+            let layer = entry.spec.layer.unwrap_or(Layer::Business);
+            scope.testable.lock().unwrap_or_else(|p| p.into_inner()).remove(&(layer, path.clone()));
+        }
+        if entry.spec.layer == Some(Layer::Coverage) {
+            scope.coverage.remove(path);
+            for t in entry.spec.test_cases() {
+                remove_where(&scope.test_cases, &t.id, |p| p == path);
+            }
         }
         if referrers {
             for id in referenced_ids(entry) {
@@ -381,16 +429,54 @@ impl Workspace {
         self.scope(root).and_then(|s| s.referrers.get(id).map(|v| v.clone())).unwrap_or_default()
     }
 
-    /// Whether the project at `root` defines `id` as a spec or a criterion.
+    /// Whether the project at `root` defines `id`: as a spec, a criterion
+    /// or a Coverage spec's test case.
     pub fn is_defined(&self, root: Option<&Path>, id: &str) -> bool {
-        self.scope(root).is_some_and(|s| s.by_id.contains_key(id) || s.criteria.contains_key(id))
+        self.scope(root).is_some_and(|s| s.defines(id))
+    }
+
+    /// Whether some criterion of the project at `root` is numbered after
+    /// the spec ID `id` (its spec may carry another id by mistake).
+    pub fn numbers_criteria(&self, root: Option<&Path>, id: &str) -> bool {
+        self.scope(root).is_some_and(|s| s.owners.contains_key(id))
+    }
+
+    /// How many Coverage specs the project at `root` has (none before the
+    /// Validate phase).
+    pub fn coverage_specs(&self, root: Option<&Path>) -> usize {
+        self.scope(root).map_or(0, |s| s.coverage.len())
+    }
+
+    /// The upstream specs of the project at `root` that have testable
+    /// criteria (which Coverage must map), in layer then path order, with
+    /// how many each has.
+    pub fn coverage_duties(&self, root: Option<&Path>) -> Vec<(PathBuf, usize)> {
+        let Some(scope) = self.scope(root) else { return Vec::new() };
+        let set = scope.testable.lock().unwrap_or_else(|p| p.into_inner());
+        set.iter().map(|((_, p), n)| (p.clone(), *n)).collect()
+    }
+
+    /// The first `n` of [`Workspace::coverage_duties`], without copying the rest.
+    pub fn first_coverage_duties(&self, root: Option<&Path>, n: usize) -> Vec<PathBuf> {
+        let Some(scope) = self.scope(root) else { return Vec::new() };
+        let set = scope.testable.lock().unwrap_or_else(|p| p.into_inner());
+        set.keys().take(n).map(|(_, p)| p.clone()).collect()
+    }
+
+    /// The specs of the project at `root`, sorted by path.
+    pub fn project_specs(&self, root: Option<&Path>) -> Vec<Arc<FileEntry>> {
+        let Some(root) = root else { return Vec::new() };
+        let mut v: Vec<_> =
+            self.specs.iter().filter(|e| e.spec.root.as_deref() == Some(root)).map(|e| e.value().clone()).collect();
+        v.sort_by(|a, b| a.spec.path.cmp(&b.spec.path));
+        v
     }
 
     /// A lookup of [`Workspace::is_defined`] for one project, for checks
     /// that ask about many IDs.
     pub fn defined_in(&self, root: Option<&Path>) -> impl Fn(&str) -> bool + use<> {
         let scope = self.scope(root);
-        move |id| scope.as_ref().is_some_and(|s| s.by_id.contains_key(id) || s.criteria.contains_key(id))
+        move |id| scope.as_ref().is_some_and(|s| s.defines(id))
     }
 
     /// Every spec and criterion ID the project at `root` defines (for
@@ -399,10 +485,23 @@ impl Workspace {
         let Some(scope) = self.scope(root) else { return Vec::new() };
         let mut v: Vec<String> = scope.by_id.iter().map(|e| e.key().clone()).collect();
         v.extend(scope.criteria.iter().map(|e| e.key().clone()));
+        v.extend(scope.test_cases.iter().map(|e| e.key().clone()));
         v.sort();
         v.dedup();
         v
     }
+}
+
+/// How many testable criteria a Coverage spec must map in `spec`: for a
+/// Business, Functional, Stack or Infrastructure spec that is not
+/// deprecated and has some (spec-format §2: all four upstream layers).
+pub fn coverage_duty(spec: &Spec) -> Option<usize> {
+    let layer = spec.layer?;
+    if layer == Layer::Coverage || spec.status() == Some(crate::model::Status::Deprecated) {
+        return None;
+    }
+    let n = spec.criteria().filter(|c| !c.untestable).count();
+    (n > 0).then_some(n)
 }
 
 /// IDs a spec refers to (link labels and mentions), once each, from the

@@ -106,6 +106,9 @@ impl State {
         for e in before.iter().chain(self.ws.get(path).iter()) {
             others.extend(self.ws.dependents(e));
         }
+        if let Some(after) = self.ws.get(path) {
+            others.extend(self.ws.phase_dependents(before.as_deref(), &after));
+        }
         if before_iac.is_some() || self.ws.get_iac(path).is_some() || before.is_some() {
             others.extend(self.ws.pin_counterparts(path));
         }

@@ -299,12 +299,28 @@ fn hcl(text: &str) -> Vec<Pin> {
     out
 }
 
+/// Image references written as inline code outside fences (a table's
+/// `Base image | \`node:18-bullseye-slim\`` row): `starts` is the line's offset.
+fn inline_image_pins(line: &str, start: usize) -> Vec<Pin> {
+    static SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([a-z0-9][a-z0-9./_-]*:[A-Za-z0-9._-]+)`").unwrap());
+    SPAN.captures_iter(line)
+        .filter_map(|c| {
+            let m = c.get(1)?;
+            image_pin(m.as_str(), start + m.start()..start + m.end())
+        })
+        .collect()
+}
+
 /// Pins in the fenced code blocks of a Markdown text (an Infrastructure
-/// spec): blocks tagged `dockerfile`, `yaml`/`yml`, or `hcl`/`terraform`/`tf`.
+/// spec): blocks tagged `dockerfile`, `yaml`/`yml`, or `hcl`/`terraform`/`tf`;
+/// and image references in inline code elsewhere.
 pub fn code_block_pins(text: &str) -> Vec<Pin> {
     let mut out = Vec::new();
     let mut open: Option<(char, usize, Option<IacKind>, usize)> = None;
     for (start, line, next) in lines_to(text) {
+        if open.is_none() {
+            out.extend(inline_image_pins(line, start));
+        }
         let t = line.trim_start();
         let indent = line.len() - t.len();
         let fence_char = t.chars().next().filter(|c| *c == '`' || *c == '~');
