@@ -1,6 +1,7 @@
 //! Layer boundaries (spec-format §2): Business names no technology; Stack
-//! picks technologies but no hosting or cloud. Hints only, and easy to
-//! silence: a comment `<!-- smaqit-ls: ignore boundary -->` in the file.
+//! picks technologies but no hosting or cloud. What a spec excludes (its
+//! `### Excluded` or out-of-scope section) names what it leaves to others,
+//! which is the opposite of choosing it.
 
 use std::sync::LazyLock;
 
@@ -19,6 +20,18 @@ const TECHNOLOGIES: &[&str] = &[
     "Redis",
     "SQLite",
     "Elasticsearch",
+    "Firebase",
+    "Firestore",
+    "DynamoDB",
+    "Supabase",
+    "Cassandra",
+    "CouchDB",
+    "Neo4j",
+    "BigQuery",
+    "Snowflake",
+    "Memcached",
+    "SQS",
+    "Kinesis",
     "Kafka",
     "RabbitMQ",
     "Kubernetes",
@@ -34,7 +47,11 @@ const TECHNOLOGIES: &[&str] = &[
     "Django",
     "Flask",
     "Rails",
+    "Laravel",
     "Spring Boot",
+    "Flutter",
+    "React Native",
+    "Kotlin",
     "TypeScript",
     "JavaScript",
     "Python",
@@ -64,6 +81,13 @@ const HOSTING: &[&str] = &[
     "DigitalOcean",
     "Cloudflare",
     "Fly.io",
+    "Render",
+    "Railway",
+    "OpenShift",
+    "Firebase Hosting",
+    "Fargate",
+    "Elastic Beanstalk",
+    "Azure App Service",
     "EC2",
     "RDS",
     "ECS",
@@ -97,7 +121,7 @@ pub fn check(spec: &Spec, text: &SourceText, out: &mut Vec<Finding>) {
     let mut last_line = usize::MAX;
     for m in matcher.find_iter(&text[body..]) {
         let (start, end) = (body + m.start(), body + m.end());
-        if !is_word(text, start, end) || in_code(spec, start) {
+        if !is_word(text, start, end) || in_code(spec, start) || excluded(spec, start) {
             continue;
         }
         // One finding per line is enough to make the point.
@@ -124,6 +148,18 @@ fn is_word(text: &str, start: usize, end: usize) -> bool {
         && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
+/// Under a heading that says what the spec leaves out (`Excluded`, `Out
+/// of Scope`, `Non-goals`), until the next heading at its level or above.
+fn excluded(spec: &Spec, offset: usize) -> bool {
+    let mut under: Vec<(u8, bool)> = Vec::new();
+    for h in spec.doc.headings().take_while(|h| h.range.start < offset) {
+        under.retain(|(level, _)| *level < h.level);
+        let t = h.text.to_ascii_lowercase();
+        under.push((h.level, t.starts_with("excluded") || t.starts_with("out of scope") || t.starts_with("non-goals")));
+    }
+    under.iter().any(|(_, e)| *e)
+}
+
 /// Inside a link target or a heading? (Code fences are rare in these layers
 /// and still name what they name.)
 fn in_code(spec: &Spec, offset: usize) -> bool {
@@ -148,7 +184,7 @@ created: 2025-01-01
 # UC1-ONE: Keep notes
 
 People keep notes in PostgreSQL and Redis. PostgreSQL twice on one line is one finding.
-                     ^^^^^^^^^^ hint boundary/business-technology: Business specs say why, not with what: `PostgreSQL` names a technology
+                     ^^^^^^^^^^ warning boundary/business-technology: Business specs say why, not with what: `PostgreSQL` names a technology
 The link [a guide](https://example.com/React) does not count, nor does PostgreSQLish.
 //- specs/stack/app.md
 ---
@@ -162,7 +198,14 @@ created: 2025-01-01
 - [BUS-ONE](../business/uc1.md)
 
 We use PostgreSQL on AWS.
-                     ^^^ hint boundary/stack-hosting: Stack specs pick technologies, not where they run: `AWS` names hosting or a cloud provider (that belongs in Infrastructure)
+                     ^^^ warning boundary/stack-hosting: Stack specs pick technologies, not where they run: `AWS` names hosting or a cloud provider (that belongs in Infrastructure)
+
+## Scope
+### Excluded
+- Hosting on AWS or Heroku: Infrastructure decides.
+### Included
+- The database engine, running on Fargate.
+                                  ^^^^^^^ warning boundary/stack-hosting: Stack specs pick technologies, not where they run: `Fargate` names hosting or a cloud provider (that belongs in Infrastructure)
 //- specs/stack/quiet.md
 ---
 id: STK-QUIET

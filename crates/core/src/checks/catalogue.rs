@@ -79,8 +79,8 @@ catalogue! {
     COVERAGE_UNTRACKED_TEST_CASE = "coverage/untracked-test-case", Warning, "A test case of the Coverage Map or a Gherkin block is none of the spec's acceptance criteria.";
     COVERAGE_UNKNOWN_ID = "coverage/unknown-id", Warning, "A Coverage Map row names an ID that does not exist.";
     COVERAGE_SUMMARY_MISMATCH = "coverage/summary-mismatch", Warning, "A Coverage Summary row disagrees with the map.";
-    BOUNDARY_BUSINESS_TECHNOLOGY = "boundary/business-technology", Hint, "A Business spec names a technology.";
-    BOUNDARY_STACK_HOSTING = "boundary/stack-hosting", Hint, "A Stack spec names hosting or a cloud provider.";
+    BOUNDARY_BUSINESS_TECHNOLOGY = "boundary/business-technology", Warning, "A Business spec names a technology.";
+    BOUNDARY_STACK_HOSTING = "boundary/stack-hosting", Warning, "A Stack spec names hosting or a cloud provider.";
     DRIFT_VERSION = "drift/version", Error, "An IaC file uses a runtime or service version that contradicts the Stack's pin.";
     DRIFT_CONTRADICTED = "drift/contradicted", Hint, "A Stack pin that IaC contradicts (the error is on the IaC side).";
     DEPLOY_ENVIRONMENTS = "deploy/environments", Error, "`.smaqit/environments.toml` is malformed.";

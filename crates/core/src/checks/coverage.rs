@@ -77,8 +77,9 @@ fn not_started(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
         code::COVERAGE_NOT_STARTED,
         range,
         format!(
-            "the project has no Coverage spec yet: its {criteria} testable criteria (in {} specs) are mapped in the Validate phase; once a Coverage spec exists, each unmapped one is a warning",
-            duties.len()
+            "the project has no Coverage spec yet: its {} (in {}) are mapped in the Validate phase; once a Coverage spec exists, each unmapped one is a warning",
+            plural(criteria, "testable criterion", "testable criteria"),
+            plural(duties.len(), "spec", "specs")
         ),
     ));
 }
@@ -245,8 +246,9 @@ fn gap_summary(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
         code::COVERAGE_GAP_SUMMARY,
         range,
         format!(
-            "{} testable criteria of the referenced specs are not mapped: {}",
-            gaps.len(),
+            "{} of the referenced specs {} not mapped: {}",
+            plural(gaps.len(), "testable criterion", "testable criteria"),
+            if gaps.len() == 1 { "is" } else { "are" },
             listed(gaps.iter().map(|(id, ..)| id.as_str()))
         ),
     );
@@ -258,6 +260,11 @@ fn gap_summary(spec: &Spec, ws: &Workspace, out: &mut Vec<Finding>) {
         });
     }
     out.push(f);
+}
+
+/// `1 spec`, `2 specs`.
+pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `A, B, C` — or the first few and `and N more`.

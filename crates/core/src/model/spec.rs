@@ -16,7 +16,12 @@ pub struct Spec {
 
 impl Spec {
     pub fn new(path: PathBuf, root: Option<PathBuf>, doc: ParsedDoc) -> Spec {
-        let layer = layer_of_path(&path);
+        // A spec drafted outside `specs/<layer>/` (before `smaqit init`)
+        // has the layer its ID names.
+        let layer = layer_of_path(&path).or_else(|| {
+            let id = doc.frontmatter.as_ref()?.str_value("id")?.trim();
+            crate::ids::is_spec_id(id).then(|| Layer::of_id(id)).flatten()
+        });
         Spec { path, root, layer, doc }
     }
 

@@ -8,4 +8,4 @@ pub mod plan;
 pub mod references;
 mod root;
 
-pub use root::find_root;
+pub use root::{find_root, is_spec_file};

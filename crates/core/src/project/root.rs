@@ -9,6 +9,24 @@ pub fn find_root(path: &Path) -> Option<PathBuf> {
     start.ancestors().find(|dir| dir.join(".smaqit").is_dir()).map(Path::to_path_buf)
 }
 
+/// Whether a file is a spec: one at a spec path, or — outside any project,
+/// where no layout says what a spec is — a Markdown file (named on the
+/// command line, open in an editor) whose frontmatter `id` is a spec ID: a
+/// spec drafted before `smaqit init`.
+pub fn is_spec_file(path: &Path, text: &str) -> bool {
+    if crate::model::is_spec_path(path) {
+        return true;
+    }
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) || find_root(path).is_some() {
+        return false;
+    }
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else { return false };
+    rest.lines()
+        .take_while(|l| l.trim_end() != "---")
+        .filter_map(|l| l.strip_prefix("id:"))
+        .any(|v| crate::ids::is_spec_id(v.split('#').next().unwrap_or("").trim().trim_matches(['"', '\''])))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -220,7 +220,7 @@ impl Workspace {
 
     /// Indexes a file read from disk, as a spec or an IaC file.
     pub fn upsert_file(&self, path: PathBuf, text: String) {
-        if is_spec_path(&path) {
+        if crate::project::is_spec_file(&path, &text) {
             self.upsert_text(path, Arc::from(text));
         } else {
             self.upsert_iac(path, SourceText::Str(Arc::from(text)), None);

@@ -64,7 +64,7 @@ impl State {
             let version = Some(open.doc.version);
             let lines: &dyn Lines = &open.doc.rope;
             let mut out = self.secret_actions(uri, &path, version, lines, params);
-            if is_spec_path(&path) {
+            if is_spec_path(&path) || self.ws.get(&path).is_some() {
                 let spec = Spec::new(path.clone(), find_root(&path), open.parsed.clone());
                 let range = to_byte_range(lines, params.range, enc);
                 out.extend(self.spec_actions(&spec, range, params, uri, version, lines));

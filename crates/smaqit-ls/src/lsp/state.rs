@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use dashmap::DashMap;
 use smaqit_core::checks;
 use smaqit_core::model::is_spec_path;
-use smaqit_core::project::find_root;
+use smaqit_core::project::{find_root, is_spec_file};
 use smaqit_core::text::{LazyLineIndex, SourceText};
 use smaqit_core::workspace::{ALLOWLIST, FileEntry, IacEntry, WalkError, Workspace, read_limited};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
@@ -187,7 +187,7 @@ impl State {
                 None
             }
             Snapshot::Text { path, text, parsed, version, secrets } => {
-                let entry = if is_spec_path(&path) {
+                let entry = if is_spec_path(&path) || is_spec_file(&path, &text.as_str()) {
                     let e = self.ws.upsert_scanned(path, text, parsed, secrets);
                     self.docs.mark_synced(uri, version, &e);
                     Indexed::Spec(e)
