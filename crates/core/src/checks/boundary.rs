@@ -121,7 +121,7 @@ pub fn check(spec: &Spec, text: &SourceText, out: &mut Vec<Finding>) {
     let mut last_line = usize::MAX;
     for m in matcher.find_iter(&text[body..]) {
         let (start, end) = (body + m.start(), body + m.end());
-        if !is_word(text, start, end) || in_code(spec, start) || excluded(spec, start) {
+        if !is_word(text, start, end) || in_code(spec, start) || spec.in_excluded_section(start) {
             continue;
         }
         // One finding per line is enough to make the point.
@@ -146,18 +146,6 @@ fn is_word(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..].chars().next();
     !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '/')
         && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
-}
-
-/// Under a heading that says what the spec leaves out (`Excluded`, `Out
-/// of Scope`, `Non-goals`), until the next heading at its level or above.
-fn excluded(spec: &Spec, offset: usize) -> bool {
-    let mut under: Vec<(u8, bool)> = Vec::new();
-    for h in spec.doc.headings().take_while(|h| h.range.start < offset) {
-        under.retain(|(level, _)| *level < h.level);
-        let t = h.text.to_ascii_lowercase();
-        under.push((h.level, t.starts_with("excluded") || t.starts_with("out of scope") || t.starts_with("non-goals")));
-    }
-    under.iter().any(|(_, e)| *e)
 }
 
 /// Inside a link target or a heading? (Code fences are rare in these layers

@@ -69,6 +69,7 @@ catalogue! {
     REF_UNKNOWN_ID = "ref/unknown-id", Warning, "An ID is defined by no spec or criterion.";
     SPEC_DUPLICATE_ID = "spec/duplicate-id", Error, "Two spec files share one ID.";
     REF_FORBIDDEN_DIRECTION = "ref/forbidden-direction", Error, "A reference points downstream, out of Business, or sideways outside Foundation Reference.";
+    REF_DOWNSTREAM_MENTION = "ref/downstream-mention", Warning, "A link or ID outside `## References` points downstream.";
     REF_DEPRECATED_TARGET = "ref/deprecated-target", Warning, "An active spec references a deprecated spec.";
     LIFECYCLE_AHEAD_OF_UPSTREAM = "lifecycle/ahead-of-upstream", Warning, "A spec claims more progress than an upstream spec it builds on.";
     REF_MISSING_REFERENCES = "ref/missing-references", Warning, "A non-Business spec has no `## References` section.";

@@ -1,7 +1,11 @@
 //! Who may reference whom (spec-format §2): `ref/forbidden-direction` for a
 //! reference out of Business, downstream, or sideways outside `### Foundation
 //! Reference`; `ref/deprecated-target` for an active spec building on a
-//! deprecated one. Only links under `## References` are references.
+//! deprecated one. Only links under `## References` are references; a link
+//! or an ID elsewhere that points downstream (a Business addendum linking
+//! its Functional spec) is `ref/downstream-mention`, a warning: the model
+//! runs upstream, and the downstream spec is the one that says it builds on
+//! this one. What a spec excludes may name who handles it instead.
 
 use super::links::{Edge, Resolution, id_related, status_related};
 use super::{Finding, code};
@@ -25,6 +29,50 @@ pub(super) fn forbidden(spec: &Spec, layer: Layer, e: &Edge) -> Option<String> {
         Some(format!("same-layer reference to {tid} outside `### Foundation Reference`"))
     } else {
         None
+    }
+}
+
+/// Links and IDs outside `## References` that point downstream: one
+/// finding per ID and line.
+pub(super) fn downstream_mentions(
+    spec: &Spec,
+    text: &str,
+    layer: Layer,
+    edges: &[Edge],
+    ws: &crate::workspace::Workspace,
+    out: &mut Vec<Finding>,
+) {
+    let root = spec.root.as_deref();
+    let own = spec.id();
+    let mut seen: std::collections::HashSet<(usize, String)> = Default::default();
+    let line_of = |offset: usize| text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let mut report = |id: &str, tlayer: Layer, range: std::ops::Range<usize>, linked: bool| {
+        if spec.in_excluded_section(range.start) || !seen.insert((line_of(range.start), id.to_owned())) {
+            return;
+        }
+        let how = if linked { "links to" } else { "names" };
+        let what = if crate::ids::is_criterion_id(id) { "criterion" } else { "spec" };
+        out.push(Finding::new(
+            code::REF_DOWNSTREAM_MENTION,
+            range,
+            format!(
+                "{layer} spec {how} {id}, a {tlayer} {what} downstream of it: the model runs upstream, so the {tlayer} spec says what it builds on, not this one"
+            ),
+        ));
+    };
+    for e in edges.iter().filter(|e| !e.in_references) {
+        let Resolution::Spec(t) = &e.to else { continue };
+        let Some(tlayer) = t.spec.layer.filter(|tl| *tl > layer) else { continue };
+        let id = t.spec.id().unwrap_or("the target").to_owned();
+        report(&id, tlayer, e.link.range.clone(), true);
+    }
+    for m in spec.doc.mentions() {
+        let Some(tlayer) = Layer::of_id(&m.id).filter(|tl| *tl > layer) else { continue };
+        let spec_part = crate::ids::criterion_parts(&m.id).map_or(m.id.as_str(), |(s, _)| s);
+        if Some(spec_part) == own || !ws.is_defined(root, &m.id) {
+            continue;
+        }
+        report(&m.id, tlayer, m.range.clone(), false);
     }
 }
 
@@ -108,7 +156,13 @@ implemented: 2025-02-01T00:00:00Z
   ^^^^^^^^^^^^^^^^^^^^^^^^^^ error ref/forbidden-direction: Functional spec references STK-APP, a Stack spec downstream of it
 
 ## Scope
-- [STK-APP](../stack/app.md) — outside References: not a reference
+- [STK-APP](../stack/app.md) — outside References: not a reference, but still downstream
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^ warning ref/downstream-mention: Functional spec links to STK-APP, a Stack spec downstream of it: the model runs upstream, so the Stack spec says what it builds on, not this one
+- Once saved, STK-APP-001 builds it (a downstream ID in prose).
+              ^^^^^^^^^^^ warning ref/downstream-mention: Functional spec names STK-APP-001, a Stack criterion downstream of it: the model runs upstream, so the Stack spec says what it builds on, not this one
+
+### Excluded
+- Storage: see [STK-APP](../stack/app.md), which decides it.
 //- specs/functional/base.md
 ---
 id: FUN-BASE
@@ -127,6 +181,9 @@ created: 2025-01-01
 implemented: 2025-02-01T00:00:00Z
 ---
 # STK-APP: App
+
+## Acceptance Criteria
+- [x] STK-APP-001: It builds
 
 ## References
 - [FUN-BASE](../functional/base.md) — a draft upstream

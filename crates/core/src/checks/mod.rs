@@ -150,6 +150,7 @@ fn cross_file_findings(spec: &Spec, text: &SourceText, ws: &Workspace, out: &mut
         links::check(edges.iter(), out);
         ids::check(spec, &edges, ws, &mut suggester, out);
         direction::check(spec, layer, &edges, out);
+        direction::downstream_mentions(spec, &text.as_str(), layer, &edges, ws, out);
         lifecycle::check(spec, layer, &edges, out);
     }
     drift::check(spec, text, ws, out);

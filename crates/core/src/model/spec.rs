@@ -67,6 +67,23 @@ impl Spec {
         self.status()
     }
 
+    /// Whether `offset` is under a heading that says what the spec leaves
+    /// to others (`Excluded`, `Out of Scope`, `Non-goals`), until the next
+    /// heading at that level or above: what a spec excludes, it does not
+    /// choose or reference.
+    pub fn in_excluded_section(&self, offset: usize) -> bool {
+        let mut under: Vec<(u8, bool)> = Vec::new();
+        for h in self.doc.headings().take_while(|h| h.range.start < offset) {
+            under.retain(|(level, _)| *level < h.level);
+            let t = h.text.to_ascii_lowercase();
+            under.push((
+                h.level,
+                t.starts_with("excluded") || t.starts_with("out of scope") || t.starts_with("non-goals"),
+            ));
+        }
+        under.iter().any(|(_, e)| *e)
+    }
+
     pub fn timestamp(&self, key: &str) -> Option<&str> {
         self.doc.frontmatter.as_ref()?.str_value(key)
     }
