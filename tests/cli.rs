@@ -286,3 +286,36 @@ fn include_and_exclude_globs_choose_the_scanned_files() {
     assert_eq!(code, 2);
     assert!(err.contains("glob"), "{err}");
 }
+
+/// One project, however its folder is named on the command line: `.`,
+/// `..`, a trailing slash, a path through `..` — the same findings at the
+/// same places (links between its files resolve the same way).
+#[test]
+fn a_project_gives_the_same_findings_however_it_is_named() {
+    let root = temp_copy("example");
+    let findings = |args: &[&str], cwd: &std::path::Path, prefix: &str| -> Vec<(String, u64, String)> {
+        let (_, out, _) = run(args, cwd);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let mut rows: Vec<(String, u64, String)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let path = f["path"].as_str().unwrap();
+                (path.strip_prefix(prefix).unwrap_or(path).to_owned(), f["line"].as_u64().unwrap(), f["code"].as_str().unwrap().to_owned())
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let name = root.file_name().unwrap().to_str().unwrap().to_owned();
+    let parent = root.parent().unwrap();
+    let by_name = findings(&["check", &name, "--format", "json"], parent, &format!("{name}/"));
+    assert!(by_name.iter().any(|(_, _, c)| c == "ref/label-mismatch"), "{by_name:?}");
+    assert_eq!(findings(&["check", ".", "--format", "json"], &root, ""), by_name, "check .");
+    let slash = format!("{name}/");
+    assert_eq!(findings(&["check", &slash, "--format", "json"], parent, &slash), by_name, "check DIR/");
+    assert_eq!(findings(&["check", "..", "--format", "json"], &root.join("specs"), "../"), by_name, "check ..");
+    let via = format!("{name}/specs/../");
+    assert_eq!(findings(&["check", &via, "--format", "json"], parent, &via), by_name, "check DIR/specs/../");
+}

@@ -125,7 +125,7 @@ pub fn check_paths(paths: &[PathBuf], filter: &smaqit_core::workspace::FileFilte
     // that cross-file checks see its neighbours.
     let mut roots: Vec<PathBuf> = Vec::new();
     for p in paths {
-        let r = if p.is_dir() { p.clone() } else { find_root(&abs(p)).unwrap_or_else(|| p.clone()) };
+        let r = if p.is_dir() { abs(p) } else { find_root(&abs(p)).unwrap_or_else(|| abs(p)) };
         if !roots.contains(&r) {
             roots.push(r);
         }

@@ -209,8 +209,11 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// `p` made absolute, without `.` or `..`: however a folder is named on
+/// the command line (`.`, `../x`, `x/`), its files get one path each, so
+/// links between them resolve the same way.
 pub fn abs(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+    smaqit_core::paths::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
 }
 
 /// The path to show for `file`: the command-line path it was found under,
