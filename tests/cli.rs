@@ -302,7 +302,11 @@ fn a_project_gives_the_same_findings_however_it_is_named() {
             .iter()
             .map(|f| {
                 let path = f["path"].as_str().unwrap();
-                (path.strip_prefix(prefix).unwrap_or(path).to_owned(), f["line"].as_u64().unwrap(), f["code"].as_str().unwrap().to_owned())
+                (
+                    path.strip_prefix(prefix).unwrap_or(path).to_owned(),
+                    f["line"].as_u64().unwrap(),
+                    f["code"].as_str().unwrap().to_owned(),
+                )
             })
             .collect();
         rows.sort();

@@ -299,3 +299,33 @@ fn an_edit_republishes_the_document_and_only_the_neighbours_whose_diagnostics_ch
     assert!(d.iter().any(|d| d["message"].as_str().is_some_and(|m| m.contains("BUS-LINKS"))), "{d:?}");
     lsp.shutdown();
 }
+
+#[test]
+fn the_project_file_and_the_editor_setting_choose_levels() {
+    let dir = probe_project();
+    std::fs::write(dir.join(".smaqit/smaqit-ls.toml"), "[severity]\n\"criteria/open-in-done-spec\" = \"error\"\n")
+        .unwrap();
+    let path = dir.join("specs/business/probe.md");
+    let text = "---\nid: BUS-PROBE\nstatus: implemented\ncreated: 2025-01-01\nimplemented: 2025-01-02\n---\n# Probe\n## Acceptance Criteria\n- [ ] BUS-PROBE-001: open\n";
+    std::fs::write(&path, text).unwrap();
+    let (mut lsp, _) = Lsp::start(&dir, caps_push(), fast());
+    let u = lsp.open_text(&path, text, 1, "markdown").uri;
+    let d = lsp.diagnostics(&u, |d| codes(d) == ["criteria/open-in-done-spec"]);
+    assert_eq!(d[0]["severity"], 1, "the project raised it to an error");
+    // The editor's own setting wins over the project's.
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "smaqit": { "debounceMs": 0, "severity": { "criteria": "hint" } } } }),
+    );
+    let d = lsp.diagnostics(&u, |d| d.first().is_some_and(|d| d["severity"] == 4));
+    assert_eq!(codes(&d), ["criteria/open-in-done-spec"]);
+    // A config file the server watches: turned off, the finding goes.
+    std::fs::write(dir.join(".smaqit/smaqit-ls.toml"), "[severity]\ncriteria = \"off\"\n").unwrap();
+    lsp.notify("workspace/didChangeConfiguration", json!({ "settings": { "smaqit": { "debounceMs": 0 } } }));
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&dir.join(".smaqit/smaqit-ls.toml")), "type": 2 }] }),
+    );
+    lsp.diagnostics(&u, |d| d.is_empty());
+    lsp.shutdown();
+}

@@ -52,12 +52,18 @@ export const DOCUMENT_SELECTOR: DocumentSelector = [
 export const DEFAULT_DOCS_URL = 'https://github.com/smaqit/smaqit-ls/blob/main/docs/diagnostics.md';
 
 /** The server options: the `smaqit` section minus the extension's own keys. */
-export function serverSettings(): { debounceMs: number; maxFileSize: number; docsUrl: string } {
+export function serverSettings(): {
+  debounceMs: number;
+  maxFileSize: number;
+  docsUrl: string;
+  severity: Record<string, string>;
+} {
   const c = vscode.workspace.getConfiguration('smaqit');
   return {
     debounceMs: c.get<number>('debounceMs', 120),
     maxFileSize: c.get<number>('maxFileSize', 2097152),
     docsUrl: c.get<string>('docsUrl', DEFAULT_DOCS_URL) || DEFAULT_DOCS_URL,
+    severity: c.get<Record<string, string>>('severity', {}),
   };
 }
 

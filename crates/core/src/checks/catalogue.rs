@@ -85,6 +85,10 @@ catalogue! {
     DRIFT_VERSION = "drift/version", Error, "An IaC file uses a runtime or service version that contradicts the Stack's pin.";
     DRIFT_CONTRADICTED = "drift/contradicted", Hint, "A Stack pin that IaC contradicts (the error is on the IaC side).";
     DEPLOY_ENVIRONMENTS = "deploy/environments", Error, "`.smaqit/environments.toml` is malformed.";
+    SUPPRESS_UNUSED = "suppress/unused", Warning, "A `smaqit-ignore` comment silences nothing.";
+    SUPPRESS_UNKNOWN_CODE = "suppress/unknown-code", Warning, "A `smaqit-ignore` comment names no smaqit-ls code or family.";
+    CONFIG_INVALID = "config/invalid", Error, "`.smaqit/smaqit-ls.toml` does not parse; its defaults apply meanwhile.";
+    CONFIG_UNKNOWN_CODE = "config/unknown-code", Warning, "`.smaqit/smaqit-ls.toml` sets the level of no smaqit-ls code or family.";
     WORKSPACE_FILE_TOO_LARGE = "workspace/file-too-large", Warning, "A file was skipped because it is larger than the size limit.";
     WORKSPACE_UNREADABLE = "workspace/unreadable", Warning, "A file could not be read (permissions or invalid UTF-8).";
 }
@@ -96,6 +100,16 @@ pub fn all() -> impl Iterator<Item = Code> {
 
 pub fn lookup(id: &str) -> Option<Code> {
     all().find(|c| c.id == id)
+}
+
+/// The closest code or family to a misspelt `name`.
+pub fn closest(name: &str) -> Option<String> {
+    let mut names: Vec<String> = CATALOGUE.iter().map(|c| c.id.to_owned()).collect();
+    names.extend(CATALOGUE.iter().map(|c| c.family().to_owned()));
+    names.sort();
+    names.dedup();
+    let max = (name.len() / 4).clamp(1, 3);
+    names.into_iter().map(|n| (crate::ids::edit_distance(name, &n), n)).filter(|(d, _)| *d <= max).min().map(|(_, n)| n)
 }
 
 /// Anchor of a code in `docs/diagnostics.md`, for `codeDescription` links.

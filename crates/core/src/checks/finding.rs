@@ -16,6 +16,18 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity a team's level chooses; None for `off`.
+    pub fn of_level(level: crate::project::config::Level) -> Option<Severity> {
+        use crate::project::config::Level;
+        match level {
+            Level::Off => None,
+            Level::Hint => Some(Severity::Hint),
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -65,6 +77,12 @@ impl Finding {
     pub fn with_related(mut self, related: Related) -> Finding {
         self.related.push(related);
         self
+    }
+
+    /// The finding at the level a team chose for its code: None for `off`.
+    pub fn at_level(mut self, level: crate::project::config::Level) -> Option<Finding> {
+        self.severity = Severity::of_level(level)?;
+        Some(self)
     }
 
     pub fn with_suggestion(mut self, s: impl Into<String>) -> Finding {

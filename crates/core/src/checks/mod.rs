@@ -17,7 +17,9 @@ mod frontmatter;
 mod ids;
 mod lifecycle;
 mod links;
+pub mod policy;
 pub mod secrets;
+mod settings;
 mod suggest;
 
 use std::path::{Path, PathBuf};
@@ -50,12 +52,18 @@ pub fn check_entry_cached(entry: &Arc<FileEntry>, ws: &Workspace, cache: &LocalC
 }
 
 fn finish_entry(entry: &FileEntry, ws: &Workspace, mut out: Vec<Finding>) -> Vec<Finding> {
+    let root = entry.spec.root.as_deref();
+    let policy = ws.policy(root);
+    if root.is_some_and(|r| policy.excludes(r, &entry.spec.path)) {
+        return Vec::new();
+    }
     cross_file_findings(&entry.spec, &entry.text, ws, &mut out);
     if !entry.secrets.is_empty() {
         // Not cached: the project allowlist can change under a file.
         let allow = allowlist_for(&entry.spec.path, ws);
         secrets::check(&entry.text.as_str(), &entry.secrets, &allow, &mut out);
     }
+    let mut out = policy::apply(out, &entry.text.as_str(), Some(&policy.config));
     sort(&mut out);
     out
 }
@@ -100,13 +108,20 @@ pub fn skipped(why: &crate::workspace::WalkError) -> Option<Finding> {
 
 /// All findings of an indexed IaC/config file.
 pub fn check_iac(entry: &IacEntry, ws: &Workspace) -> Vec<Finding> {
+    let root = entry.root.as_deref();
+    let policy = ws.policy(root);
+    if root.is_some_and(|r| policy.excludes(r, &entry.path)) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     environments::check(entry, &mut out);
+    settings::check(entry, &mut out);
     drift::check_iac(entry, ws, &mut out);
     if !entry.secrets.is_empty() {
         let allow = allowlist_for(&entry.path, ws);
         out.extend(secrets::check_file(&entry.path, &entry.text.as_str(), &entry.secrets, &allow));
     }
+    let mut out = policy::apply(out, &entry.text.as_str(), Some(&policy.config));
     sort(&mut out);
     out
 }

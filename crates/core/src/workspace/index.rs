@@ -92,6 +92,34 @@ pub fn is_indexed_path(path: &Path) -> bool {
     is_spec_path(path)
         || smaqit_secrets::is_scannable_path(path)
         || path.ends_with(crate::project::environments::ENVIRONMENTS_FILE)
+        || path.ends_with(crate::project::config::CONFIG_FILE)
+}
+
+/// A project's `.smaqit/smaqit-ls.toml`, read once and kept until it
+/// changes: the defaults when it is missing or does not parse.
+#[derive(Debug, Default)]
+pub struct Policy {
+    pub config: crate::project::config::Config,
+    exclude: Option<globset::GlobSet>,
+}
+
+impl Policy {
+    fn load(root: &Path) -> Policy {
+        let config = crate::project::config::load(root).unwrap_or_default();
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &config.files.exclude {
+            if let Ok(g) = globset::Glob::new(g) {
+                b.add(g);
+            }
+        }
+        let exclude = (!config.files.exclude.is_empty()).then(|| b.build().ok()).flatten();
+        Policy { config, exclude }
+    }
+
+    /// Whether the team excluded `path` (relative to `root`) from checks.
+    pub fn excludes(&self, root: &Path, path: &Path) -> bool {
+        self.exclude.as_ref().is_some_and(|s| path.strip_prefix(root).is_ok_and(|rel| s.is_match(rel)))
+    }
 }
 
 /// The index. Shared between the LSP's tasks; every map is concurrent.
@@ -106,6 +134,8 @@ pub struct Workspace {
     filter: std::sync::RwLock<super::FileFilter>,
     /// Fingerprints of values a project allows, per project root.
     allowlists: DashMap<PathBuf, Arc<std::collections::HashSet<String>>>,
+    /// Each project's `.smaqit/smaqit-ls.toml`.
+    policies: DashMap<PathBuf, Arc<Policy>>,
     /// Each project's IDs (its root: the folder holding `.smaqit/`): two
     /// projects in one workspace may reuse IDs, and a file outside any
     /// project defines none.
@@ -245,6 +275,22 @@ impl Workspace {
     }
 
     /// Forgets cached allowlists (after the file changed).
+    /// The project's configuration (the defaults outside any project).
+    pub fn policy(&self, root: Option<&Path>) -> Arc<Policy> {
+        let Some(root) = root else { return Arc::default() };
+        if let Some(p) = self.policies.get(root) {
+            return p.clone();
+        }
+        let p = Arc::new(Policy::load(root));
+        self.policies.insert(root.to_path_buf(), p.clone());
+        p
+    }
+
+    /// Forgets the configurations read, after one changed.
+    pub fn reload_policies(&self) {
+        self.policies.clear();
+    }
+
     pub fn reload_allowlists(&self) {
         self.allowlists.clear();
     }

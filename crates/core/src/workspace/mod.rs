@@ -10,7 +10,7 @@ mod walk;
 
 pub use facts::{Pin, StackPin};
 pub use filter::FileFilter;
-pub use index::{ALLOWLIST, FileEntry, IacEntry, Workspace, coverage_duty, is_indexed_path};
+pub use index::{ALLOWLIST, FileEntry, IacEntry, Policy, Workspace, coverage_duty, is_indexed_path};
 pub use walk::{WalkError, WalkOptions, WalkedFile, read_limited, walk};
 
 /// Files larger than this are not indexed (a diagnostic says so).

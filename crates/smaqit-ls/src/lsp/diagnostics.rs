@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use smaqit_core::checks::{self, Finding};
+use smaqit_core::project::config::CONFIG_FILE;
 use smaqit_core::workspace::ALLOWLIST;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
@@ -18,10 +19,22 @@ use super::state::{Indexed, State};
 
 impl State {
     pub fn findings(&self, entry: &Indexed) -> Vec<Finding> {
-        match entry {
+        let found = match entry {
             Indexed::Spec(e) => checks::check_entry_cached(e, &self.ws, &self.local),
             Indexed::Iac(e) => checks::check_iac(e, &self.ws),
+        };
+        self.editor_levels(found)
+    }
+
+    /// The levels the editor's settings choose, over the project's.
+    fn editor_levels(&self, mut found: Vec<Finding>) -> Vec<Finding> {
+        let settings = self.settings.read().unwrap_or_else(|p| p.into_inner());
+        if !settings.severity.is_empty() {
+            let chosen =
+                smaqit_core::project::config::Config { severity: settings.severity.clone(), ..Default::default() };
+            checks::policy::levels(&mut found, &[&chosen]);
         }
+        found
     }
 
     /// The `codeDescription` link of a code, parsed once per code.
@@ -75,7 +88,7 @@ impl State {
         // The document just changed: its per-file findings are new, so the
         // cache would only be written, at a copy per keystroke.
         let findings = match &entry {
-            Indexed::Spec(e) => checks::check_entry(e, &self.ws),
+            Indexed::Spec(e) => self.editor_levels(checks::check_entry(e, &self.ws)),
             Indexed::Iac(_) => self.findings(&entry),
         };
         let diagnostics = self.to_diagnostics(&entry, findings);
@@ -100,6 +113,13 @@ impl State {
         }
         if path.ends_with(ALLOWLIST) {
             return self.refresh_all();
+        }
+        if path.ends_with(CONFIG_FILE) {
+            // Levels, excludes: any file of the project may change.
+            self.ws.reload_policies();
+            let mut out = self.refresh_all();
+            out.extend(self.refresh_path(path));
+            return out;
         }
         let mut out: Vec<Publish> = self.refresh_path(path).into_iter().collect();
         let mut others = HashSet::new();

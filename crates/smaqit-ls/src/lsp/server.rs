@@ -164,7 +164,12 @@ impl Backend {
                     self.client.show_message(MessageType::ERROR, format!("smaqit: include/exclude setting: {e}")).await
                 }
             }
+            let severities_changed = self.state.settings().severity != s.severity;
             self.state.set_settings(s);
+            if severities_changed {
+                // Every file's findings may have changed level.
+                self.republish_all().await;
+            }
         }
     }
 }

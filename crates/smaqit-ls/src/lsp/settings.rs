@@ -16,6 +16,9 @@ pub struct Settings {
     pub include: Vec<String>,
     /// Files never to index (globs), on top of `.gitignore`.
     pub exclude: Vec<String>,
+    /// Code or family → `off`, `hint`, `info`, `warning` or `error`, over
+    /// the project's `.smaqit/smaqit-ls.toml` (a personal choice).
+    pub severity: std::collections::BTreeMap<String, smaqit_core::project::config::Level>,
 }
 
 impl Default for Settings {
@@ -26,6 +29,7 @@ impl Default for Settings {
             docs_url: "https://github.com/smaqit/smaqit-ls/blob/main/docs/diagnostics.md".into(),
             include: Vec::new(),
             exclude: Vec::new(),
+            severity: Default::default(),
         }
     }
 }
