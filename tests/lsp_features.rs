@@ -281,3 +281,66 @@ fn code_lenses_and_upstream_propagation() {
     }
     lsp.shutdown();
 }
+
+#[test]
+fn did_you_mean_label_and_section_fixes_and_the_next_free_criterion_id() {
+    let root = fixture("example");
+    let (mut lsp, _) = Lsp::start(&root, caps_push(), fast());
+    // fixtures/example: an unknown ID with a close one, in a Coverage spec.
+    let path = root.join("specs/coverage/notes-coverage.md");
+    let (u, text) = lsp.open(&path, 1);
+    let d = lsp.diagnostics(&u, |d| codes(d).contains(&"ref/unknown-id".to_owned()));
+    let diag = d.iter().find(|d| d["code"] == "ref/unknown-id").unwrap().clone();
+    let actions = lsp.code_actions(&u, diag["range"].clone(), &[diag.clone()], &["quickfix"]);
+    let a = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Change to `"))
+        .unwrap_or_else(|| panic!("did-you-mean fix: {actions:?} for {diag}"));
+    assert_eq!(a["diagnostics"], json!([diag]), "the fix answers its own diagnostic");
+    let fixed = apply_edits(&text, a["edit"]["documentChanges"][0]["edits"].as_array().unwrap());
+    assert!(fixed.contains("timing for FUN-NOTES-EDIT is re-checked"), "the typo is fixed");
+
+    // A label naming another spec: the fix writes the linked spec's ID.
+    let path = root.join("specs/stack/database.md");
+    let (u, text) = lsp.open(&path, 1);
+    let d = lsp.diagnostics(&u, |d| codes(d).contains(&"ref/label-mismatch".to_owned()));
+    let diag = d.iter().find(|d| d["code"] == "ref/label-mismatch").unwrap().clone();
+    let actions = lsp.code_actions(&u, diag["range"].clone(), &[diag], &["quickfix"]);
+    let a = &actions[0];
+    assert!(a["title"].as_str().unwrap().starts_with("Change the label to `"), "{a}");
+    let fixed = apply_edits(&text, a["edit"]["documentChanges"][0]["edits"].as_array().unwrap());
+    assert_ne!(fixed, text);
+
+    // In the criteria, `- [ ] ` completes the next free ID, and an action adds it.
+    let path = root.join("specs/functional/search.md");
+    let (u, mut doc_text) = lsp.open(&path, 1);
+    let last = doc_text.find("- [ ] FUN-SEARCH-005").unwrap();
+    let line_end = last + doc_text[last..].find('\n').unwrap();
+    let insert = "\n- [ ] ";
+    doc_text.insert_str(line_end, insert);
+    lsp.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 2 }, "contentChanges": [{ "text": doc_text }] }),
+    );
+    let at = line_end + insert.len();
+    let items = lsp.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": u }, "position": lsp_pos(&doc_text, at) }),
+    );
+    let first = &items.as_array().unwrap()[0];
+    assert_eq!(
+        (first["label"].as_str(), first["detail"].as_str()),
+        (Some("FUN-SEARCH-006"), Some("next free criterion ID")),
+        "{items}"
+    );
+    let r = json!({ "start": lsp_pos(&doc_text, at), "end": lsp_pos(&doc_text, at) });
+    let actions = lsp.code_actions(&u, r, &[], &["refactor"]);
+    assert!(actions.iter().any(|a| a["title"] == "Add criterion FUN-SEARCH-006"), "{actions:?}");
+    lsp.shutdown();
+}
+
+fn lsp_pos(text: &str, offset: usize) -> Value {
+    let line = text[..offset].matches('\n').count();
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    json!({ "line": line, "character": text[start..offset].encode_utf16().count() })
+}

@@ -63,3 +63,52 @@ mod tests {
         assert_eq!(all.edits.len(), 1);
     }
 }
+
+/// The next criterion ID of the spec: one past the highest number its own
+/// criteria use, as wide as they write it (`FUN-X-007` after `FUN-X-006`).
+pub fn next_criterion_id(spec: &Spec) -> Option<String> {
+    let id = spec.id().filter(|_| spec.broken().is_none())?;
+    let mut width = 3;
+    let mut max = 0;
+    for c in spec.criteria() {
+        if let Some((owner, n)) = crate::ids::criterion_parts(&c.id)
+            && owner == id
+        {
+            max = max.max(n);
+            let digits = c.id[owner.len() + 1..].bytes().take_while(u8::is_ascii_digit).count();
+            width = width.max(digits);
+        }
+    }
+    Some(format!("{id}-{:0width$}", max + 1))
+}
+
+/// Whether `offset` is inside the spec's `## Acceptance Criteria` section.
+pub fn in_criteria_section(spec: &Spec, offset: usize) -> bool {
+    spec.doc.sections.iter().any(|s| {
+        s.range().contains(&offset)
+            && s.section.heading().is_some_and(|h| h.text.to_ascii_lowercase().starts_with("acceptance criteria"))
+    })
+}
+
+/// "Add criterion FUN-X-007" in the Acceptance Criteria section: a new open
+/// criterion after the last one.
+pub fn add_criterion(spec: &Spec, offset: usize) -> Option<Action> {
+    if !in_criteria_section(spec, offset) {
+        return None;
+    }
+    let next = next_criterion_id(spec)?;
+    let section = spec.doc.sections.iter().find(|s| s.range().contains(&offset))?;
+    let at = spec
+        .criteria()
+        .filter(|c| section.range().contains(&c.range.start))
+        .map(|c| c.range.end)
+        .last()
+        .or_else(|| section.section.heading().map(|h| section.start + h.range.end))?;
+    Some(Action {
+        title: format!("Add criterion {next}"),
+        kind: ActionKind::Refactor,
+        edits: vec![TextEdit { range: at..at, new_text: format!("\n- [ ] {next}: ") }],
+        fixes: None,
+        preferred: false,
+    })
+}

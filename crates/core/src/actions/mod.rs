@@ -11,7 +11,7 @@ mod upstream;
 
 use std::ops::Range;
 
-pub use criteria::{criterion_actions, mark_all_satisfied};
+pub use criteria::{add_criterion, criterion_actions, in_criteria_section, mark_all_satisfied, next_criterion_id};
 pub use fixes::fixes_for;
 pub use transitions::{insert_timestamp, replace_status, transition, transition_actions};
 pub use upstream::upstream_to;
@@ -58,6 +58,7 @@ pub fn for_range(spec: &crate::model::Spec, range: Range<usize>, as_source: bool
         }
     }
     out.extend(criterion_actions(spec, range.start));
+    out.extend(add_criterion(spec, range.start));
     out.extend(mark_all_satisfied(spec));
     out
 }

@@ -47,6 +47,21 @@ pub fn completions(ws: &Workspace, spec: &Spec, offset: usize, line_before: &str
         return out;
     }
     let trimmed = line_before.trim_start();
+    // `- [ ] ` in the criteria: the next free criterion ID first.
+    if crate::actions::in_criteria_section(spec, offset)
+        && let Some(rest) = trimmed.strip_prefix(['-', '*', '+'])
+        && let Some(typed) = rest.trim_start().strip_prefix(['[']).and_then(|r| r.get(2..)).map(str::trim_start)
+        && let Some(next) = crate::actions::next_criterion_id(spec).filter(|n| n.starts_with(typed))
+    {
+        out.push(Completion {
+            label: next.clone(),
+            detail: "next free criterion ID".into(),
+            kind: CompletionKind::Id,
+            replace: offset - typed.len()..offset,
+            new_text: format!("{next}: "),
+        });
+        return out;
+    }
     if (trimmed.starts_with("###") && !trimmed.contains(' ')) || trimmed == "### " || trimmed == "#### " {
         let start = offset - trimmed.len();
         let headings: &[&str] = match spec.layer {
@@ -80,7 +95,8 @@ pub fn completions(ws: &Workspace, spec: &Spec, offset: usize, line_before: &str
     {
         let typed = &line_before[open + 1..];
         let start = offset - typed.len();
-        for e in ws.specs() {
+        // The spec's own project: another may reuse the IDs for other specs.
+        for e in ws.project_specs(spec.root.as_deref()) {
             let Some(id) = e.spec.id().filter(|id| id.starts_with(typed) && Some(*id) != spec.id()) else { continue };
             let rel = relative_path(base, &e.spec.path);
             out.push(Completion {

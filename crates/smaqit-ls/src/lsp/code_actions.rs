@@ -98,19 +98,19 @@ impl State {
     ) -> Vec<CodeActionOrCommand> {
         let now = timestamp::now();
         let wanted = Wanted(params.context.only.as_ref());
-        let mut found: Vec<Action> = Vec::new();
+        // Each fix answers the one diagnostic it was made from.
+        let mut found: Vec<(Action, Option<&lsp::Diagnostic>)> = Vec::new();
         for d in &params.context.diagnostics {
             let Some(code) = code_of(d) else { continue };
-            found.extend(actions::fixes_for(spec, code, suggestion_of(d), &now));
+            let at = to_byte_range(lines, d.range, self.enc());
+            found.extend(actions::fixes_for(spec, code, at, suggestion_of(d), &now).into_iter().map(|a| (a, Some(d))));
         }
-        found.extend(actions::for_range(spec, range, wanted.source(), &now));
+        found.extend(actions::for_range(spec, range, wanted.source(), &now).into_iter().map(|a| (a, None)));
         found
             .into_iter()
-            .filter(|a| wanted.kind(&kind_of(a.kind)))
-            .map(|a| {
-                let diagnostics = a.fixes.as_ref().map(|code| {
-                    params.context.diagnostics.iter().filter(|d| code_of(d) == Some(code.as_str())).cloned().collect()
-                });
+            .filter(|(a, _)| wanted.kind(&kind_of(a.kind)))
+            .map(|(a, d)| {
+                let diagnostics = d.map(|d| vec![d.clone()]);
                 CodeActionOrCommand::CodeAction(lsp::CodeAction {
                     title: a.title,
                     kind: Some(kind_of(a.kind)),

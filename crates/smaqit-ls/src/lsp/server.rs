@@ -48,6 +48,13 @@ impl Backend {
             if !state.is_current(&uri, generation) {
                 return;
             }
+            // Before the first index is built, every ID the document names
+            // would look unknown: the end of indexing publishes it instead
+            // (it syncs the open documents first). The text is applied
+            // already, so nothing is lost.
+            if !state.indexed.load(Ordering::Acquire) {
+                return;
+            }
             // Each file is published by the thread that checked it, as soon
             // as it is checked: the client starts on a hub's referrers while
             // others are still being checked.
@@ -75,12 +82,14 @@ impl Backend {
             let n = state.ws.index_folders(&roots, max, &|done, total| {
                 let _ = tx.send((done, total));
             });
-            // Open documents win over what was read from disk.
+            // From here on an opened document is checked as it comes; one
+            // opened before is synced here. Open documents win over what
+            // was read from disk.
+            state.indexed.store(true, Ordering::Release);
             let open: Vec<Uri> = state.docs.iter().map(|d| d.key().clone()).collect();
             for uri in open {
                 state.sync_open(&uri);
             }
-            state.indexed.store(true, Ordering::Release);
             (n, state.refresh_all())
         });
         while let Some((done, total)) = rx.recv().await {
