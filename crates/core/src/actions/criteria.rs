@@ -44,26 +44,6 @@ fn mark(c: &Criterion, m: char) -> TextEdit {
     TextEdit { range: c.mark_range.clone(), new_text: m.to_string() }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::actions::apply;
-    use crate::parse::parse;
-
-    #[test]
-    fn ticks() {
-        let t = "---\nid: FUN-A\n---\n## Acceptance Criteria\n- [ ] FUN-A-001: one\n- [x] FUN-A-002: two\n- [ ] FUN-A-003: u *(untestable)*\n";
-        let s = Spec::new("/p/specs/functional/a.md".into(), None, parse(t));
-        let at = t.find("FUN-A-001").unwrap();
-        let acts = criterion_actions(&s, at);
-        assert_eq!(acts.len(), 2);
-        assert_eq!(apply(t, &acts[0].edits), t.replace("[ ] FUN-A-001", "[x] FUN-A-001"));
-        assert_eq!(apply(t, &acts[1].edits), t.replace("[ ] FUN-A-001: one", "[!] FUN-A-001: one — FAILED: reason"));
-        let all = mark_all_satisfied(&s).unwrap();
-        assert_eq!(all.edits.len(), 1);
-    }
-}
-
 /// The next criterion ID of the spec: one past the highest number its own
 /// criteria use, as wide as they write it (`FUN-X-007` after `FUN-X-006`).
 pub fn next_criterion_id(spec: &Spec) -> Option<String> {
@@ -111,4 +91,24 @@ pub fn add_criterion(spec: &Spec, offset: usize) -> Option<Action> {
         fixes: None,
         preferred: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::apply;
+    use crate::parse::parse;
+
+    #[test]
+    fn ticks() {
+        let t = "---\nid: FUN-A\n---\n## Acceptance Criteria\n- [ ] FUN-A-001: one\n- [x] FUN-A-002: two\n- [ ] FUN-A-003: u *(untestable)*\n";
+        let s = Spec::new("/p/specs/functional/a.md".into(), None, parse(t));
+        let at = t.find("FUN-A-001").unwrap();
+        let acts = criterion_actions(&s, at);
+        assert_eq!(acts.len(), 2);
+        assert_eq!(apply(t, &acts[0].edits), t.replace("[ ] FUN-A-001", "[x] FUN-A-001"));
+        assert_eq!(apply(t, &acts[1].edits), t.replace("[ ] FUN-A-001: one", "[!] FUN-A-001: one — FAILED: reason"));
+        let all = mark_all_satisfied(&s).unwrap();
+        assert_eq!(all.edits.len(), 1);
+    }
 }
