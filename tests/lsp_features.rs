@@ -291,7 +291,7 @@ fn did_you_mean_label_and_section_fixes_and_the_next_free_criterion_id() {
     let (u, text) = lsp.open(&path, 1);
     let d = lsp.diagnostics(&u, |d| codes(d).contains(&"ref/unknown-id".to_owned()));
     let diag = d.iter().find(|d| d["code"] == "ref/unknown-id").unwrap().clone();
-    let actions = lsp.code_actions(&u, diag["range"].clone(), &[diag.clone()], &["quickfix"]);
+    let actions = lsp.code_actions(&u, diag["range"].clone(), std::slice::from_ref(&diag), &["quickfix"]);
     let a = actions
         .iter()
         .find(|a| a["title"].as_str().unwrap().starts_with("Change to `"))
