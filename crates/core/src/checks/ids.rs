@@ -177,3 +177,55 @@ Builds on BUS-SOMETHING-001 through 003.
         );
     }
 }
+
+#[cfg(test)]
+mod two_projects {
+    use crate::checks::fixture;
+
+    #[test]
+    fn two_projects_in_one_workspace_keep_their_ids_apart() {
+        // payments and notify reuse BUS-CORE; each defines it once. An ID
+        // that only the other project defines is unknown here.
+        fixture::check_families(
+            &["ref", "spec", "criteria"],
+            r#"
+//@ no-project
+//- payments/.smaqit/
+//- notify/.smaqit/
+//- payments/specs/business/core.md
+---
+id: BUS-CORE
+status: draft
+created: 2025-01-01
+---
+# UC1-CORE: Payments
+## Acceptance Criteria
+- [x] BUS-CORE-001: Members pay online
+//- notify/specs/business/core.md
+---
+id: BUS-CORE
+status: draft
+created: 2025-01-01
+---
+# UC1-CORE: Notify
+## Acceptance Criteria
+- [x] BUS-CORE-001: Members are told
+- [x] BUS-CORE-002: Members choose channels
+//- payments/specs/functional/api.md
+---
+id: FUN-API
+status: draft
+created: 2025-01-01
+---
+# FUN-API: API
+## References
+- [BUS-CORE](../business/core.md)
+
+Builds on BUS-CORE-001 and BUS-CORE-002.
+                           ^^^^^^^^^^^^ warning ref/unknown-id: BUS-CORE-002 is not defined by any spec or criterion; did you mean BUS-CORE-001?
+## Acceptance Criteria
+- [x] FUN-API-001: Create a payment
+"#,
+        );
+    }
+}
